@@ -1,0 +1,50 @@
+# Front door of the toolkit. Every target is a thin wrapper over a `reporting` command,
+# so the same work can be done without make (see README.md).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+LA     ?= hampshire
+YEAR   ?= 2016-17
+RAW    ?= data/raw
+
+.PHONY: help install report demo validate indicators test lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  Variables: LA=$(LA) YEAR=$(YEAR) RAW=$(RAW)"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv (if absent) and install the toolkit with pinned versions
+
+demo: $(STAMP) ## Write the demo council's raw data into data/raw/$(LA) if that folder is absent or empty
+	$(BIN)/reporting demo --la $(LA) --if-absent
+
+validate: $(STAMP) ## Check the raw returns for LA and YEAR
+	$(BIN)/reporting validate --la $(LA) --year $(YEAR) --raw-dir $(RAW)/$(LA)
+
+indicators: $(STAMP) ## Compute data/processed/LA/YEAR/indicators.csv
+	$(BIN)/reporting indicators --la $(LA) --year $(YEAR) --raw-dir $(RAW)/$(LA)
+
+report: demo ## Set up, make the demo data if absent, and produce the default report (furthest stage built so far)
+	$(BIN)/reporting report --la $(LA) --year $(YEAR) --raw-dir $(RAW)/$(LA)
+
+test: $(STAMP) ## Set up and run the whole test suite
+	$(BIN)/python -m pytest -q -n 2
+
+lint: $(STAMP) ## ruff over the package, tests and bench scripts
+	$(BIN)/ruff check src tests bench
+
+bench: $(STAMP) ## Run the benchmark scripts (figures recorded in README.md)
+	$(BIN)/python bench/bench_reader.py
+
+clean: ## Remove generated outputs (never touches data/raw)
+	rm -rf data/processed/* reports bench/out

@@ -1,0 +1,185 @@
+"""The ``reporting`` command: every ``make`` target is a thin wrapper over one of these."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reporting.periods import ReportingYear, YearError
+from reporting.problems import InputError
+
+DEFAULT_RAW_ROOT = Path("data/raw")
+DEFAULT_PROCESSED_ROOT = Path("data/processed")
+
+
+def _year(value: str) -> ReportingYear:
+    try:
+        return ReportingYear.parse(value)
+    except YearError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _slug(value: str) -> str:
+    v = value.strip().lower()
+    if not v or not all(ch.isalnum() or ch == "-" for ch in v):
+        raise argparse.ArgumentTypeError(f"--la {value!r}: expected a lower-case slug such as hampshire")
+    return v
+
+
+def raw_dir_for(args: argparse.Namespace) -> Path:
+    return Path(args.raw_dir) if args.raw_dir else DEFAULT_RAW_ROOT / args.la
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from reporting.validation import has_errors, validate_year
+
+    problems = validate_year(raw_dir_for(args), args.la, args.year)
+    for p in problems:
+        print(p)
+    n_err = sum(p.severity == "error" for p in problems)
+    n_warn = len(problems) - n_err
+    print(f"{args.la} {args.year}: {n_err} error(s), {n_warn} warning(s)", file=sys.stderr)
+    return 1 if has_errors(problems) else 0
+
+
+def _load(args: argparse.Namespace):
+    """Read the dataset for ``--la``/``--year``; read errors stop the command with their messages."""
+    from reporting.readers import load_dataset
+
+    ds = load_dataset(raw_dir_for(args), args.la, args.year)
+    if ds.year not in ds.years:
+        raise InputError([_problem(str(raw_dir_for(args) / ds.year.label), "year folder not found")])
+    errors = [p for p in ds.problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors + [_problem("", "inputs unusable; run `reporting validate` for the full list")])
+    return ds
+
+
+def _problem(file: str, rule: str):
+    from reporting.problems import Problem
+
+    return Problem(file, rule=rule)
+
+
+def default_indicators_path(la: str, year: ReportingYear) -> Path:
+    return DEFAULT_PROCESSED_ROOT / la / year.label / "indicators.csv"
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from reporting.indicators.engine import compute, to_csv_text, to_frame, write_atomic
+
+    ds = _load(args)
+    text = to_csv_text(to_frame(compute(ds)))
+    if args.out == "-" or (args.out is None and args.raw_dir):
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out) if args.out else default_indicators_path(args.la, args.year)
+    write_atomic(out, text)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from reporting.explain import UnknownIndicator, explain
+
+    ds = _load(args)
+    try:
+        text = explain(ds, args.indicator, args.period)
+    except UnknownIndicator as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if args.out:
+        from reporting.indicators.engine import write_atomic
+
+        write_atomic(Path(args.out), text)
+        print(f"wrote {args.out} (personal data: keep it secure, do not share or commit it)", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from reporting.generate.synthetic import generate_council
+
+    years = [y.label for y in args.years] if args.years else None
+    kwargs = {"years": years} if years else {}
+    files = generate_council(Path(args.out_dir), name=args.name, scale=args.scale, seed=args.seed, **kwargs)
+    print(f"wrote {len(files)} files to {args.out_dir}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from reporting.generate.demo import write_demo
+
+    out = Path(args.out_dir) if args.out_dir else DEFAULT_RAW_ROOT / args.la
+    if args.if_absent and out.is_dir() and any(out.iterdir()):
+        print(f"demo data already present in {out}; left as it is")
+        return 0
+    files = write_demo(args.la, out)
+    print(f"wrote {len(files)} files to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="reporting", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def la_year(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--la", required=True, type=_slug, help="council slug, e.g. hampshire")
+        sp.add_argument("--year", required=True, type=_year, help="financial year, e.g. 2016-17")
+        sp.add_argument("--raw-dir", help="folder laid out like data/raw/<la>/ (default data/raw/<la>)")
+
+    sp = sub.add_parser("validate", help="check a year's raw returns; exit 1 if they are unusable")
+    la_year(sp)
+    sp.set_defaults(func=cmd_validate)
+
+    sp = sub.add_parser("indicators", help="compute every indicator for the year into the tidy indicators.csv")
+    la_year(sp)
+    sp.add_argument("--out", help="output file, or - for standard output (default "
+                    "data/processed/<la>/<year>/indicators.csv; standard output with --raw-dir)")
+    sp.set_defaults(func=cmd_indicators)
+
+    sp = sub.add_parser("explain", help="list the records behind an indicator (personal data: terminal only)")
+    sp.add_argument("indicator", help="indicator id, e.g. referrals")
+    la_year(sp)
+    sp.add_argument("--period", help="period label, e.g. 'Jul-Sep 2016' (default: every period of the year)")
+    sp.add_argument("--out", help="write to this file instead of the terminal")
+    sp.set_defaults(func=cmd_explain)
+
+    sp = sub.add_parser("generate", help="write an uncalibrated synthetic council of any size (tests, benchmarks)")
+    sp.add_argument("--out-dir", required=True, help="absent or empty folder to write")
+    sp.add_argument("--name", default="Synthetic Shire")
+    sp.add_argument("--scale", type=float, default=1.0, help="1 = a large shire county; 30 = about England")
+    sp.add_argument("--seed", type=int, default=20170331)
+    sp.add_argument("--years", type=_year, nargs="*", help="reporting years (default 2012-13 to 2017-18)")
+    sp.set_defaults(func=cmd_generate)
+
+    sp = sub.add_parser("demo", help="write the demo council's raw data (only into an absent or empty folder)")
+    sp.add_argument("--la", required=True, type=_slug, choices=["hampshire"])
+    sp.add_argument("--out-dir", help="default data/raw/<la>")
+    sp.add_argument("--if-absent", action="store_true", help="do nothing when the folder already holds data")
+    sp.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    except (FileExistsError, FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""The indicator registry: each catalogue id bound to the function that computes it.
+
+The catalogue (``reporting/data/indicators.csv``, a copy of the project's
+``spec/indicators.csv``) fixes ids, labels, units, periods and definitions; ids are
+an interface and never change. A section module registers one function per id::
+
+    @indicator("referrals", numerator="CIN referrals with CINreferralDate in the year",
+               source="DfE CIN census; Characteristics of children in need, table C1")
+    def referrals(ctx: Context, period: Period) -> Measure:
+        ...
+
+Tables, charts and documentation are generated from the registry, so adding an
+indicator is one catalogue row, one function and its tests.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+UNITS = ("count", "percent", "rate_per_10k")
+PERIODS = ("year", "quarter", "month", "snapshot")
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    id: str
+    section: str
+    label: str
+    unit: str
+    period: str
+    source_data: str
+    definition: str
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, CatalogueEntry]:
+    """The indicator catalogue, in its file order."""
+    text = resources.files("reporting.data").joinpath("indicators.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    out = {}
+    for r in rows:
+        entry = CatalogueEntry(**{k: r[k] for k in CatalogueEntry.__dataclass_fields__})
+        if entry.unit not in UNITS or entry.period not in PERIODS:
+            raise ValueError(f"indicators.csv: {entry.id}: unit {entry.unit!r} / period {entry.period!r} not known")
+        out[entry.id] = entry
+    return out
+
+
+@dataclass
+class Measure:
+    """What an indicator function returns for one period (and one breakdown).
+
+    ``numerator`` and ``denominator`` are record-level frames (a ``child_id`` column and
+    the dates that decided each record) so that ``reporting explain`` can list them;
+    only their lengths leave the engine. ``value`` is set directly only for derived
+    measures (e.g. a difference of two counts); otherwise the engine computes it from
+    the unit: count = numerator rows, percent = 100 x numerator / denominator,
+    rate_per_10k = 10,000 x numerator / ``population``.
+    """
+
+    numerator: pd.DataFrame | None = None
+    denominator: pd.DataFrame | None = None
+    population: int | None = None
+    value: float | None = None
+    breakdown: str = ""
+    note: str = ""
+    available: bool = True
+
+    @classmethod
+    def unavailable(cls, note: str, breakdown: str = "") -> Measure:
+        return cls(available=False, note=note, breakdown=breakdown)
+
+
+IndicatorFunc = Callable[..., "Measure | list[Measure]"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A catalogue entry with its function and the wording of its parts."""
+
+    entry: CatalogueEntry
+    func: IndicatorFunc
+    numerator: str
+    denominator: str
+    source: str
+    module: str = field(default="")
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    def __getattr__(self, name: str):
+        return getattr(self.entry, name)
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def indicator(id: str, *, numerator: str, denominator: str = "", source: str) -> Callable[[IndicatorFunc], IndicatorFunc]:
+    """Register ``func`` as the computation of catalogue indicator ``id``."""
+
+    def deco(func: IndicatorFunc) -> IndicatorFunc:
+        cat = catalogue()
+        if id not in cat:
+            raise KeyError(f"indicator {id!r} is not in the catalogue (reporting/data/indicators.csv)")
+        if id in REGISTRY:
+            raise KeyError(f"indicator {id!r} registered twice ({REGISTRY[id].module} and {func.__module__})")
+        REGISTRY[id] = Indicator(cat[id], func, numerator, denominator, source, func.__module__)
+        return func
+
+    return deco
+
+
+def registry() -> dict[str, Indicator]:
+    """All registered indicators in catalogue order (importing every section module)."""
+    from reporting.indicators import sections  # noqa: F401  (registers the section modules)
+
+    return {i: REGISTRY[i] for i in catalogue() if i in REGISTRY}

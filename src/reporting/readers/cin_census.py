@@ -1,0 +1,257 @@
+"""Read a DfE CIN census XML file into tidy tables.
+
+The file is streamed with lxml's ``iterparse``: each ``Child`` element is turned into
+rows and then freed, so a national-size file never needs its whole tree in memory.
+DTDs are refused outright (no external entities, no entity expansion).
+
+Tables (columns in :data:`reporting.schema.cin.TABLES`): ``children``,
+``disabilities``, ``cin_episodes``, ``assessments`` (``kind`` = ``single``,
+``initial`` or ``core``), ``assessment_factors``, ``cin_plans``, ``s47``,
+``cp_plans``, ``cp_reviews``. ``episode_id``, ``assessment_id`` and ``plan_id`` are
+numbered in file order; ``line`` is the element's line in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+
+from reporting.problems import WARNING, Problem
+from reporting.readers._files import check_readable, fail, parse_dates
+from reporting.schema import cin as S
+
+ISO = "%Y-%m-%d"
+_PROLOG_BYTES = 1 << 16
+
+
+@dataclass
+class CinCensus:
+    """A parsed CIN census: header values, raw string tables and notes on unknown elements."""
+
+    file: str
+    header: dict[str, str]
+    raw: dict[str, pd.DataFrame]
+    notes: list[Problem] = field(default_factory=list)
+    _typed: dict[str, pd.DataFrame] | None = None
+
+    def typed(self) -> dict[str, pd.DataFrame]:
+        """Tables with dates as ``datetime64`` (bad or blank dates are NaT), booleans as nullable
+        booleans and ``previous_plans`` as a nullable integer."""
+        if self._typed is None:
+            self._typed = {name: _type_table(df) for name, df in self.raw.items()}
+        return self._typed
+
+
+def _type_table(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if col.endswith("_date"):
+            out[col] = parse_dates(out[col], ISO)
+        elif col in S.BOOLEAN_COLUMNS:
+            low = out[col].str.lower()
+            out[col] = pd.array(
+                [True if v in S.TRUE_VALUES else False if v in S.FALSE_VALUES else pd.NA for v in low],
+                dtype="boolean",
+            )
+        elif col == "previous_plans":
+            out[col] = pd.to_numeric(out[col].where(out[col] != ""), errors="coerce").astype("Int64")
+    return out
+
+
+def _refuse_dtd(path: Path, shown: str) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(_PROLOG_BYTES)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        line = head[: max(head.find(b"<!DOCTYPE"), head.find(b"<!ENTITY"))].count(b"\n") + 1
+        raise fail(shown, "a DTD or entity declaration is not allowed in a CIN census file "
+                          "(external entities and entity expansion are refused)", location=f"line {line}")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail(shown, "file is UTF-16 encoded; CIN census files are UTF-8")
+    if not stripped.startswith(b"<"):
+        raise fail(shown, "not an XML file (it does not start with '<')", location="line 1")
+
+
+def _text(el: etree._Element) -> str:
+    t = el.text
+    return t.strip() if t else ""
+
+
+def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
+    """Stream a CIN census XML file into tidy string tables.
+
+    Parameters
+    ----------
+    path : path of ``cin_census.xml``.
+    shown : how the file is named in messages (default: the path).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, unreadable, not well-formed XML, declares a DTD, or is
+        not a CIN census message (root ``Message`` with ``Children/Child``).
+    """
+    path = Path(path)
+    shown = shown or str(path)
+    check_readable(path, shown)
+    _refuse_dtd(path, shown)
+
+    header: dict[str, str] = {}
+    children: list[tuple] = []
+    disabilities: list[tuple] = []
+    episodes: list[tuple] = []
+    assessments: list[tuple] = []
+    factors: list[tuple] = []
+    cin_plans: list[tuple] = []
+    s47s: list[tuple] = []
+    plans: list[tuple] = []
+    reviews: list[tuple] = []
+    unknown: dict[str, int] = {}
+
+    child_tags = S.CHILD_FIELDS
+    ep_fields = S.EPISODE_FIELDS
+    ep_order = list(ep_fields)
+    a_kinds = {
+        S.ASSESSMENTS: ("single", S.ASSESSMENT_FIELDS),
+        S.INITIAL_ASSESSMENT: ("initial", S.INITIAL_ASSESSMENT_FIELDS),
+        S.CORE_ASSESSMENT: ("core", S.CORE_ASSESSMENT_FIELDS),
+    }
+    ep_id = a_id = p_id = 0
+
+    def note(tag: str) -> None:
+        unknown[tag] = unknown.get(tag, 0) + 1
+
+    context = etree.iterparse(
+        str(path), events=("end",), tag=("Header", S.CHILD), resolve_entities=False,
+        no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+    )
+    try:
+        for _, el in context:
+            if el.tag == "Header":
+                for sub in el.iter():
+                    if sub.tag in S.HEADER_FIELDS:
+                        header[S.HEADER_FIELDS[sub.tag]] = _text(sub)
+                el.clear()
+                continue
+            line = el.sourceline
+            ident: dict[str, str] = {}
+            eths = ""
+            child_eps: list[etree._Element] = []
+            dis: list[str] = []
+            for sub in el:
+                tag = sub.tag
+                if tag == S.CHILD_IDENTIFIERS:
+                    for f in sub:
+                        if f.tag in child_tags:
+                            ident[f.tag] = _text(f)
+                        else:
+                            note(f"{S.CHILD_IDENTIFIERS}/{f.tag}")
+                elif tag == S.CHILD_CHARACTERISTICS:
+                    for f in sub:
+                        if f.tag == "Ethnicity":
+                            eths = _text(f)
+                        elif f.tag == S.DISABILITIES:
+                            dis.extend(_text(d) for d in f)
+                        else:
+                            note(f"{S.CHILD_CHARACTERISTICS}/{f.tag}")
+                elif tag == S.CIN_DETAILS:
+                    child_eps.append(sub)
+                elif isinstance(tag, str):
+                    note(tag)
+            cid = ident.get("LAchildID", "")
+            sex = ident.get("Sex", ident.get("GenderCurrent", ""))
+            children.append((
+                cid, ident.get("UPN", ""), ident.get("FormerUPN", ""), ident.get("UPNunknown", ""),
+                ident.get("PersonBirthDate", ""), ident.get("ExpectedPersonBirthDate", ""), sex,
+                ident.get("PersonDeathDate", ""), eths, line,
+            ))
+            disabilities.extend((cid, d) for d in dis)
+            for ep in child_eps:
+                ep_id += 1
+                vals: dict[str, str] = {}
+                for f in ep:
+                    tag = f.tag
+                    if tag in ep_fields:
+                        vals[tag] = _text(f)
+                    elif tag in a_kinds:
+                        kind, fields = a_kinds[tag]
+                        a_id += 1
+                        av: dict[str, str] = {}
+                        for g in f:
+                            if g.tag in fields:
+                                av[fields[g.tag]] = _text(g)
+                            elif g.tag == S.FACTORS:
+                                factors.extend((a_id, _text(h)) for h in g)
+                            else:
+                                note(f"{tag}/{g.tag}")
+                        assessments.append((
+                            cid, ep_id, a_id, kind, av.get("start_date", ""), av.get("review_date", ""),
+                            av.get("authorised_date", ""), f.sourceline,
+                        ))
+                    elif tag == S.CIN_PLAN_DATES:
+                        pv = {g.tag: _text(g) for g in f}
+                        cin_plans.append((cid, ep_id, pv.get("CINPlanStartDate", ""),
+                                          pv.get("CINPlanEndDate", ""), f.sourceline))
+                    elif tag == S.SECTION47:
+                        sv = {g.tag: _text(g) for g in f}
+                        s47s.append((cid, ep_id, *(sv.get(k, "") for k in S.S47_FIELDS), f.sourceline))
+                    elif tag == S.CP_PLANS:
+                        p_id += 1
+                        cv: dict[str, str] = {}
+                        for g in f:
+                            if g.tag in S.CPP_FIELDS:
+                                cv[g.tag] = _text(g)
+                            elif g.tag == S.REVIEWS:
+                                reviews.extend((cid, p_id, _text(h), h.sourceline) for h in g)
+                            else:
+                                note(f"{S.CP_PLANS}/{g.tag}")
+                        plans.append((cid, ep_id, p_id, *(cv.get(k, "") for k in S.CPP_FIELDS), f.sourceline))
+                    elif isinstance(tag, str):
+                        note(f"{S.CIN_DETAILS}/{tag}")
+                episodes.append((cid, ep_id, *(vals.get(k, "") for k in ep_order), ep.sourceline))
+            el.clear()
+            parent = el.getparent()
+            while el.getprevious() is not None:
+                del parent[0]
+        root = context.root
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (0, 0)
+        msg = exc.msg or str(exc)
+        raise fail(shown, f"not well-formed XML: {msg}", location=f"line {line}, column {col}") from None
+    except OSError as exc:
+        raise fail(shown, f"cannot be read ({exc.strerror or exc})") from None
+
+    if root is None or root.tag != "Message":
+        found = "nothing" if root is None else f"<{root.tag}>"
+        raise fail(shown, f"not a CIN census message: root element is {found}, expected <Message>",
+                   location="line 1")
+    if not children and root.find("Children") is None:
+        raise fail(shown, "not a CIN census message: no Message/Children element", location="line 1")
+
+    def frame(name: str, rows: list[tuple]) -> pd.DataFrame:
+        cols = S.TABLES[name]
+        df = pd.DataFrame.from_records(rows, columns=cols) if rows else pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c in ("line", "episode_id", "assessment_id", "plan_id") else object)
+             for c in cols})
+        return df
+
+    raw = {
+        "children": frame("children", children),
+        "disabilities": frame("disabilities", disabilities),
+        "cin_episodes": frame("cin_episodes", episodes),
+        "assessments": frame("assessments", assessments),
+        "assessment_factors": frame("assessment_factors", factors),
+        "cin_plans": frame("cin_plans", cin_plans),
+        "s47": frame("s47", s47s),
+        "cp_plans": frame("cp_plans", plans),
+        "cp_reviews": frame("cp_reviews", reviews),
+    }
+    notes = [
+        Problem(shown, "", tag, "", f"element not in the CIN census specification (ignored; {n} times)", WARNING)
+        for tag, n in sorted(unknown.items())
+    ]
+    return CinCensus(shown, header, raw, notes)
+
