@@ -9,13 +9,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LA     ?= hampshire
 YEAR   ?= 2016-17
-RAW    ?= data/raw
+RAW_DIR ?=
+RAWOPT := $(if $(RAW_DIR),--raw-dir $(RAW_DIR))
+OUT_DIR ?=
 
 .PHONY: help install report demo validate indicators test lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "  Variables: LA=$(LA) YEAR=$(YEAR) RAW=$(RAW)"
+	@echo "  Variables: LA=$(LA) YEAR=$(YEAR) RAW_DIR=$(RAW_DIR) (default data/raw/LA)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,17 +27,17 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## Create .venv (if absent) and install the toolkit with pinned versions
 
-demo: $(STAMP) ## Write the demo council's raw data into data/raw/$(LA) if that folder is absent or empty
+demo: $(STAMP) ## Write the demo council's raw data into data/raw/LA if that folder is absent or empty
 	$(BIN)/reporting demo --la $(LA) --if-absent
 
 validate: $(STAMP) ## Check the raw returns for LA and YEAR
-	$(BIN)/reporting validate --la $(LA) --year $(YEAR) --raw-dir $(RAW)/$(LA)
+	$(BIN)/reporting validate --la $(LA) --year $(YEAR) $(RAWOPT)
 
 indicators: $(STAMP) ## Compute data/processed/LA/YEAR/indicators.csv
-	$(BIN)/reporting indicators --la $(LA) --year $(YEAR) --raw-dir $(RAW)/$(LA)
+	$(BIN)/reporting indicators --la $(LA) --year $(YEAR) $(RAWOPT)
 
 report: demo ## Set up, make the demo data if absent, and produce the default report (furthest stage built so far)
-	$(BIN)/reporting report --la $(LA) --year $(YEAR) --raw-dir $(RAW)/$(LA)
+	$(BIN)/reporting report --la $(LA) --year $(YEAR) $(RAWOPT) $(if $(OUT_DIR),--out-dir $(OUT_DIR))
 
 test: $(STAMP) ## Set up and run the whole test suite
 	$(BIN)/python -m pytest -q -n 2

@@ -100,6 +100,26 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The furthest stage built so far: validate, then compute the indicators."""
+    from reporting.validation import has_errors, validate_year
+
+    problems = validate_year(raw_dir_for(args), args.la, args.year)
+    n_err = sum(p.severity == "error" for p in problems)
+    print(f"validate: {n_err} error(s), {len(problems) - n_err} warning(s)")
+    if has_errors(problems):
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1
+    if args.raw_dir and not args.out_dir:
+        print("error: with --raw-dir give --out-dir too (nothing is written inside the repository "
+              "unless an output option points there)", file=sys.stderr)
+        return 2
+    out = (Path(args.out_dir) / "indicators.csv") if args.out_dir else default_indicators_path(args.la, args.year)
+    args.out = str(out)
+    return cmd_indicators(args)
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from reporting.generate.synthetic import generate_council
 
@@ -147,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--period", help="period label, e.g. 'Jul-Sep 2016' (default: every period of the year)")
     sp.add_argument("--out", help="write to this file instead of the terminal")
     sp.set_defaults(func=cmd_explain)
+
+    sp = sub.add_parser("report", help="validate and compute the indicators (the furthest stage built so far)")
+    la_year(sp)
+    sp.add_argument("--out-dir", help="output folder (default data/processed/<la>/<year>/)")
+    sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("generate", help="write an uncalibrated synthetic council of any size (tests, benchmarks)")
     sp.add_argument("--out-dir", required=True, help="absent or empty folder to write")
