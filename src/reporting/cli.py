@@ -120,6 +120,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     return cmd_indicators(args)
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from reporting.indicator_reference import render
+    from reporting.indicators.engine import write_atomic
+
+    write_atomic(Path(args.out), render())
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from reporting.generate.synthetic import generate_council
 
@@ -172,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     la_year(sp)
     sp.add_argument("--out-dir", help="output folder (default data/processed/<la>/<year>/)")
     sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("docs", help="write the indicator reference (docs/indicators.md) from the registry")
+    sp.add_argument("--out", default="docs/indicators.md")
+    sp.set_defaults(func=cmd_docs)
 
     sp = sub.add_parser("generate", help="write an uncalibrated synthetic council of any size (tests, benchmarks)")
     sp.add_argument("--out-dir", required=True, help="absent or empty folder to write")

@@ -119,7 +119,7 @@ def read_year(raw_dir: Path | str, year: ReportingYear | str) -> YearInputs:
     cin_path = folder / CIN_FILE
     out.cin = attempt("cin_census", cin_path, read_cin_census, cin_path, _shown(cin_path, raw_dir))
     d903 = folder / SSDA903_DIR
-    out.ssda903 = attempt("ssda903", d903, read_ssda903, d903, _shown(d903, raw_dir))
+    out.ssda903 = attempt("ssda903", d903, read_ssda903, d903, _shown(d903, raw_dir), year)
     contacts_path = next((folder / f for f in CONTACTS_FILES if (folder / f).exists()), folder / CONTACTS_FILES[0])
     out.contacts = attempt("contacts", contacts_path, read_contacts, contacts_path, _shown(contacts_path, raw_dir))
     for key, spec in LOCAL_EXTRACTS.items():

@@ -71,8 +71,23 @@ def read_text_csv(path: Path, shown: str) -> pd.DataFrame:
     df.columns = [str(c).strip() for c in df.columns]
     for col in df.columns:
         df[col] = df[col].str.strip()
-    df["line"] = range(2, len(df) + 2)
+    df["line"] = _record_lines(text, len(df))
     return df
+
+
+def _record_lines(text: str, n_records: int) -> list[int] | range:
+    """The file line of each record: pandas skips blank lines, so count only the non-blank ones.
+
+    Falls back to "header + row number" when the counts disagree (a quoted value spanning
+    several lines).
+    """
+    lines = text.split("\n")
+    if all(ln.strip(" \t\r") for ln in lines[:-1]):
+        return range(2, n_records + 2)
+    filled = [i for i, ln in enumerate(lines, start=1) if ln.strip(" \t\r")]
+    if len(filled) == n_records + 1:
+        return filled[1:]
+    return range(2, n_records + 2)
 
 
 def check_columns(df: pd.DataFrame, required: list[str], shown: str, optional: list[str] | None = None

@@ -69,10 +69,38 @@ def _refuse_dtd(path: Path, shown: str) -> None:
         raise fail(shown, "a DTD or entity declaration is not allowed in a CIN census file "
                           "(external entities and entity expansion are refused)", location=f"line {line}")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # UTF-16/32 with or without a byte-order mark (without one, "<" is next to a NUL byte):
+    # refused here, also because the byte search for a DTD above cannot see one in them.
+    if stripped.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"<\x00", b"\x00<")):
         raise fail(shown, "file is UTF-16 encoded; CIN census files are UTF-8")
     if not stripped.startswith(b"<"):
         raise fail(shown, "not an XML file (it does not start with '<')", location="line 1")
+
+
+def _refuse_doctype(el: etree._Element, shown: str) -> None:
+    """Refuse a DTD that :func:`_refuse_dtd` could not see (declared after the first 64 KiB)."""
+    info = el.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise fail(shown, "a DTD or entity declaration is not allowed in a CIN census file "
+                          "(external entities and entity expansion are refused)")
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> tuple[str, int, int]:
+    """The first error libxml2 logged (the cause; ``exc`` is often a later "no element found")."""
+    errors = [e for e in exc.error_log if e.level_name in ("ERROR", "FATAL") and e.line > 0]
+    if errors:
+        first = errors[0]
+        msg, line, col = first.message.strip(), first.line, first.column
+    else:
+        line, col = exc.position if exc.position else (0, 0)
+        msg = exc.msg or str(exc)
+    if "not proper UTF-8" in msg or "Invalid bytes in character encoding" in msg:
+        msg = "not UTF-8 text (bytes in another encoding, e.g. Latin-1); save the file as UTF-8"
+    elif "Excessive depth" in msg:
+        msg = "elements nested more than 256 levels deep: not a CIN census file"
+    else:
+        msg = f"not well-formed XML: {msg}"
+    return msg, line, col
 
 
 def _text(el: etree._Element) -> str:
@@ -124,12 +152,17 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
     def note(tag: str) -> None:
         unknown[tag] = unknown.get(tag, 0) + 1
 
+    etree.clear_error_log()  # so that a syntax error's log holds this file's errors only
     context = etree.iterparse(
         str(path), events=("end",), tag=("Header", S.CHILD), resolve_entities=False,
         no_network=True, load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
     )
+    doctype_checked = False
     try:
         for _, el in context:
+            if not doctype_checked:
+                _refuse_doctype(el, shown)
+                doctype_checked = True
             if el.tag == "Header":
                 for sub in el.iter():
                     if sub.tag in S.HEADER_FIELDS:
@@ -217,10 +250,11 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
             while el.getprevious() is not None:
                 del parent[0]
         root = context.root
+        if root is not None and not doctype_checked:
+            _refuse_doctype(root, shown)
     except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (0, 0)
-        msg = exc.msg or str(exc)
-        raise fail(shown, f"not well-formed XML: {msg}", location=f"line {line}, column {col}") from None
+        msg, line, col = _syntax_message(exc)
+        raise fail(shown, msg, location=f"line {line}, column {col}") from None
     except OSError as exc:
         raise fail(shown, f"cannot be read ({exc.strerror or exc})") from None
 

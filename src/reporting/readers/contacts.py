@@ -28,13 +28,15 @@ class Contacts:
 
 
 def _read_workbook(path: Path, shown: str) -> pd.DataFrame:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     check_readable(path, shown)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, OSError, KeyError, ValueError, BadZipFile) as exc:
         raise fail(shown, f"not a readable Excel workbook ({type(exc).__name__})") from None
     try:
         sheets = [s for s in wb.sheetnames if s.strip().lower().startswith(S.CONTACTS_SHEET_PREFIX.lower())]

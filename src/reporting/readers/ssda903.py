@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from reporting.periods import LAST_YEAR as LAST
+from reporting.periods import ReportingYear
 from reporting.problems import InputError, Problem
 from reporting.readers._files import check_columns, fail, parse_dates, read_text_csv
 from reporting.schema import ssda903 as S
@@ -39,8 +41,9 @@ class Ssda903:
         return self._typed
 
 
-def read_ssda903(folder: Path | str, shown: str | None = None) -> Ssda903:
-    """Read ``<year>/ssda903/``.
+def read_ssda903(folder: Path | str, shown: str | None = None, year: ReportingYear | str | None = None
+                 ) -> Ssda903:
+    """Read ``<year>/ssda903/`` (columns as that collection year specifies; the latest year's if None).
 
     Raises
     ------
@@ -52,6 +55,7 @@ def read_ssda903(folder: Path | str, shown: str | None = None) -> Ssda903:
     shown = shown or str(folder)
     if not folder.is_dir():
         raise fail(shown, "SSDA903 folder not found" if not folder.exists() else "is not a folder")
+    spec = S.ssda903_spec(year if year is not None else ReportingYear(LAST))
     problems: list[Problem] = []
     notes: list[Problem] = []
     raw: dict[str, pd.DataFrame] = {}
@@ -63,12 +67,15 @@ def read_ssda903(folder: Path | str, shown: str | None = None) -> Ssda903:
             continue
         try:
             df = read_text_csv(path, fshown)
-            notes.extend(check_columns(df, S.COLUMNS[table], fshown, S.EXTRA_COLUMNS.get(table)))
+            notes.extend(check_columns(df, spec.columns(table), fshown, spec.optional_columns(table)))
         except InputError as exc:
             problems.extend(exc.problems)
             continue
         keep = [c for c in S.COLUMNS[table] + S.EXTRA_COLUMNS.get(table, []) if c in df.columns]
-        raw[table] = df[keep + ["line"]]
+        raw[table] = df[keep + ["line"]].copy()
+        for col in S.COLUMNS[table]:  # a column not collected that year reads as blank
+            if col not in raw[table].columns:
+                raw[table][col] = ""
         files[table] = fshown
     if problems:
         raise InputError(problems)

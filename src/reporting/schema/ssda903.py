@@ -162,6 +162,17 @@ class Ssda903Spec:
             ("missing", "MISSING"): self.missing_codes,
         }.get((table, column))
 
+    def columns(self, table: str) -> list[str]:
+        """The DfE columns ``table`` must have in this collection year."""
+        cols = COLUMNS[table]
+        if table == "episodes" and not self.reason_place_change:
+            cols = [c for c in cols if c != "REASON_PLACE_CHANGE"]
+        return cols
+
+    def optional_columns(self, table: str) -> list[str]:
+        """Columns ``table`` may carry beyond this year's DfE ones (later DfE columns are tolerated)."""
+        return [c for c in COLUMNS[table] + EXTRA_COLUMNS.get(table, []) if c not in self.columns(table)]
+
     def placement_group(self, code: str) -> str:
         for group, codes in PLACEMENT_GROUPS.items():
             if code in codes:
