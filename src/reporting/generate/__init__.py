@@ -1,0 +1,1 @@
+"""Synthetic and demo raw data for tests, benchmarks and the demo council."""
