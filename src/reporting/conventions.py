@@ -39,7 +39,9 @@ def _days(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
 def working_days_after(start: pd.Series, end: pd.Series) -> pd.Series:
     """Working days after ``start`` up to and including ``end``.
 
-    Missing dates give a missing result; an end before the start gives a negative count.
+    Missing dates give a missing result. An end before the start gives zero or a negative
+    count, which is not meaningful: callers test the order of the dates first (as
+    :func:`within_working_days` does).
 
     Examples
     --------
@@ -58,9 +60,13 @@ def working_days_after(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def within_working_days(start: pd.Series, end: pd.Series, n: int) -> pd.Series:
-    """True where ``end`` is at most ``n`` working days after ``start`` (False if either is missing)."""
+    """True where ``end`` is on or after ``start`` and at most ``n`` working days after it.
+
+    False if either date is missing or the end is before the start.
+    """
     wd = working_days_after(start, end)
-    return (wd <= n).fillna(False).astype(bool)
+    ordered = (pd.Series(end, index=wd.index) >= pd.Series(start, index=wd.index)).to_numpy()
+    return ((wd <= n).fillna(False).astype(bool) & ordered).astype(bool)
 
 
 def add_months(dates: pd.Series, months: int) -> pd.Series:
