@@ -153,7 +153,7 @@ _ETHNICITY = {"WBRI": 0.79, "WIRI": 0.004, "WIRT": 0.002, "WOTH": 0.04, "WROM": 
               "REFU": 0.008, "NOBT": 0.02}
 _ABUSE = {"NEG": 0.47, "EMO": 0.35, "PHY": 0.07, "SAB": 0.04, "MUL": 0.07}
 # SSDA903
-_RNE = {"start": "S", "legal": "L", "placement": "P", "same_carer": "T", "both": "U", "both_same_carer": "B"}
+_RNE = {"start": "S", "legal": "L", "placement": "P", "same_carer": "T", "both": "B", "both_same_carer": "U"}
 _CHANGES = ("placement", "legal", "both", "same_carer", "both_same_carer")
 _CHANGE_WEIGHTS = (0.56, 0.2, 0.12, 0.05, 0.07)
 _EPISODE_CHANGE = "X1"  # REC of every episode but the last of a period of care

@@ -23,6 +23,7 @@ import pandas as pd
 from reporting.conventions import in_period, open_at, overlaps
 from reporting.indicators.common import care_episodes, looked_after_on, periods_of_care
 from reporting.indicators.context import Context, Unavailable
+from reporting.indicators.looked_after import episodes, this_return
 from reporting.indicators.registry import Measure, indicator
 from reporting.periods import Period, supported_years
 from reporting.schema.ssda903 import PLACEMENT_GROUPS, ssda903_spec
@@ -141,7 +142,7 @@ PLACEMENT_COLUMNS = ["CHILD", "DECOM", "DEC", "LS", "PLACE", "placement_group", 
 def placements_at(ctx: Context, day: pd.Timestamp) -> pd.DataFrame:
     """One row per child looked after on ``day`` (short breaks excluded): the episode open that day,
     its placement group and ``PL_LOCATION`` (upper-cased; ``""`` when blank or the column is absent)."""
-    eps = looked_after_on(care_episodes(ctx), day).copy()
+    eps = looked_after_on(this_return(ctx, episodes(ctx)), day).copy()
     eps["placement_group"] = eps["PLACE"].map(ctx.ssda903_spec.placement_group).astype(object)
     if "PL_LOCATION" in eps.columns:
         eps["PL_LOCATION"] = eps["PL_LOCATION"].astype("string").str.strip().str.upper().fillna("").astype(object)

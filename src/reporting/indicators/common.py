@@ -60,3 +60,18 @@ def episodes_open_on(episodes: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
 def looked_after_on(episodes: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """One row per child looked after on ``day`` (the episode open that day)."""
     return episodes_open_on(episodes, day).drop_duplicates("CHILD", keep="last")
+
+
+def uasc_on(ctx: Context, children: pd.Series, days: pd.Series | pd.Timestamp) -> pd.Series:
+    """True where ``children`` (CHILD ids) were unaccompanied asylum-seeking children on ``days``.
+
+    A child is UASC when listed in the SSDA903 UASC table of this, an earlier or the next
+    year (:meth:`Context.uasc_children`) and the status had not ceased by the day: ``DUC``
+    (date UASC status ceased) blank or after it. The table does not record when the status
+    began, so a listed child is taken as UASC from arrival. Raises ``Unavailable`` when no
+    UASC table is present.
+    """
+    table = ctx.uasc_children()
+    duc = children.map(table.set_index("CHILD")["DUC"])
+    listed = children.isin(table["CHILD"])
+    return listed & (duc.isna() | (duc > days))

@@ -59,21 +59,21 @@ def finish(ind: Indicator, period: Period, m: Measure) -> Evaluated:
     """Turn a measure into numerator, denominator and value according to the unit."""
     if not m.available:
         return Evaluated(ind, period, m, None, None, None)
+    if m.value is not None:  # derived (e.g. a difference of counts): records are for `explain` only
+        return Evaluated(ind, period, m, None, None, m.value)
     num = len(m.numerator) if m.numerator is not None else None
     den = len(m.denominator) if m.denominator is not None else None
-    value = m.value
-    if value is None:
-        if ind.unit == "count":
-            value = float(num) if num is not None else None
-        elif ind.unit == "percent":
-            if not den:
-                m.note = m.note or "denominator is zero"
-                value = None
-            else:
-                value = 100.0 * num / den
-        elif ind.unit == "rate_per_10k":
-            den = m.population
-            value = 10000.0 * num / den if den else None
+    value = None
+    if ind.unit == "count":
+        value = float(num) if num is not None else None
+    elif ind.unit == "percent":
+        if den:
+            value = 100.0 * num / den
+        else:
+            m.note = m.note or "denominator is zero"
+    elif ind.unit == "rate_per_10k":
+        den = m.population
+        value = 10000.0 * num / den if den else None
     return Evaluated(ind, period, m, num, den, value)
 
 

@@ -46,7 +46,7 @@ class CinCensus:
 
 
 def _type_table(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
+    out = df.copy(deep=False)
     for col in out.columns:
         if col.endswith("_date"):
             out[col] = parse_dates(out[col], ISO)
@@ -65,7 +65,8 @@ def _refuse_dtd(path: Path, shown: str) -> None:
     with path.open("rb") as fh:
         head = fh.read(_PROLOG_BYTES)
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        line = head[: max(head.find(b"<!DOCTYPE"), head.find(b"<!ENTITY"))].count(b"\n") + 1
+        first = min(i for i in (head.find(b"<!DOCTYPE"), head.find(b"<!ENTITY")) if i >= 0)
+        line = head[:first].count(b"\n") + 1
         raise fail(shown, "a DTD or entity declaration is not allowed in a CIN census file "
                           "(external entities and entity expansion are refused)", location=f"line {line}")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -103,9 +104,17 @@ def _syntax_message(exc: etree.XMLSyntaxError) -> tuple[str, int, int]:
     return msg, line, col
 
 
+_MEMO: dict[str, str] = {}
+
+
 def _text(el: etree._Element) -> str:
+    """The element's stripped text. Repeated values (dates, codes) share one string object,
+    which keeps a national-size file's tables well under 1 GB."""
     t = el.text
-    return t.strip() if t else ""
+    if not t:
+        return ""
+    t = t.strip()
+    return _MEMO.setdefault(t, t) if len(t) <= 10 else t
 
 
 def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
@@ -126,6 +135,7 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
     shown = shown or str(path)
     check_readable(path, shown)
     _refuse_dtd(path, shown)
+    _MEMO.clear()
 
     header: dict[str, str] = {}
     children: list[tuple] = []
@@ -287,5 +297,6 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
         Problem(shown, "", tag, "", f"element not in the CIN census specification (ignored; {n} times)", WARNING)
         for tag, n in sorted(unknown.items())
     ]
+    _MEMO.clear()
     return CinCensus(shown, header, raw, notes)
 
