@@ -12,11 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 
 _PROBE = """
-import json, resource, sys, time
+import json, sys, time
 t0 = time.perf_counter()
 {body}
 elapsed = time.perf_counter() - t0
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM: the peak resident set of this process image (ru_maxrss would carry over the
+# parent's peak across fork and exec, overstating the child's memory).
+peak_kib = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
 print("__BENCH__" + json.dumps({{"seconds": elapsed, "peak_mib": peak_kib / 1024, "result": result}}))
 """
 
