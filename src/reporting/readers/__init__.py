@@ -96,8 +96,13 @@ class YearInputs:
         return out
 
 
-def read_year(raw_dir: Path | str, year: ReportingYear | str) -> YearInputs:
-    """Read every source of ``<raw_dir>/<year>/`` that exists."""
+ALL_SOURCES = ("cin_census", "ssda903", "contacts", *LOCAL_EXTRACTS)
+HISTORY_SOURCES = ("cin_census", "ssda903")
+
+
+def read_year(raw_dir: Path | str, year: ReportingYear | str, sources: tuple[str, ...] = ALL_SOURCES
+              ) -> YearInputs:
+    """Read the ``sources`` of ``<raw_dir>/<year>/`` that exist (default: every source)."""
     raw_dir = Path(raw_dir)
     year = ReportingYear.parse(year)
     folder = raw_dir / year.label
@@ -107,6 +112,8 @@ def read_year(raw_dir: Path | str, year: ReportingYear | str) -> YearInputs:
         return out
 
     def attempt(name: str, path: Path, fn, *args):
+        if name not in sources:
+            return None
         if not path.exists():
             out.absent.append(name)
             return None
@@ -185,9 +192,10 @@ def load_dataset(raw_dir: Path | str, slug: str, year: ReportingYear | str, *, h
                  following: int = 1) -> Dataset:
     """Read a year plus up to ``history`` earlier and ``following`` later years present on disk.
 
-    Later years are read because a year's report may show periods after its year end
-    (the 2016-17 report shows April-June 2017) and follow-up windows (case closure
-    within 6 months) run past 31 March.
+    Later years are read because follow-up windows (case closure within 6 months,
+    returns to care) run past 31 March. Only the year itself is read in full; for the
+    other years only the CIN census and the SSDA903 return are read (history), which
+    keeps a national-size run within memory.
     """
     raw_dir = Path(raw_dir)
     year = ReportingYear.parse(year)
@@ -196,7 +204,7 @@ def load_dataset(raw_dir: Path | str, slug: str, year: ReportingYear | str, *, h
     problems = list(council.problems)
     for y in available_years(raw_dir):
         if year.first - history <= y.first <= year.first + following:
-            inputs = read_year(raw_dir, y)
+            inputs = read_year(raw_dir, y, ALL_SOURCES if y == year else HISTORY_SOURCES)
             problems.extend(inputs.problems)
             years[y] = YearData.from_inputs(inputs)
     return Dataset(council, year, years, problems)
