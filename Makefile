@@ -47,6 +47,7 @@ lint: $(STAMP) ## ruff over the package, tests and bench scripts
 
 bench: $(STAMP) ## Run the benchmark scripts (figures recorded in README.md)
 	$(BIN)/python bench/bench_reader.py
+	$(BIN)/python bench/bench_indicators.py
 
 clean: ## Remove generated outputs (never touches data/raw)
 	rm -rf data/processed/* reports bench/out

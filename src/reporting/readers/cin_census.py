@@ -107,14 +107,15 @@ def _syntax_message(exc: etree.XMLSyntaxError) -> tuple[str, int, int]:
 _MEMO: dict[str, str] = {}
 
 
-def _text(el: etree._Element) -> str:
+def _text(el: etree._Element, _memo_get=_MEMO.setdefault) -> str:
     """The element's stripped text. Repeated values (dates, codes) share one string object,
     which keeps a national-size file's tables well under 1 GB."""
     t = el.text
     if not t:
         return ""
-    t = t.strip()
-    return _MEMO.setdefault(t, t) if len(t) <= 10 else t
+    if t[0] <= " " or t[-1] <= " ":
+        t = t.strip()
+    return _memo_get(t, t) if len(t) <= 10 else t
 
 
 def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
