@@ -151,6 +151,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    """Published-only benchmarking: DfE's figures for the council against England, its region and comparators."""
+    from reporting.published.benchmark import (
+        YearNotPublished,
+        configured_comparators,
+        write_benchmark,
+    )
+    from reporting.published.councils import CouncilNotInYear, UnknownCouncil
+
+    try:
+        if args.comparators is not None:
+            comparators = [c.strip() for c in args.comparators.split(",") if c.strip()] or None
+        else:
+            comparators, where = configured_comparators(args.la, args.year, la_toml=args.la_toml,
+                                                        raw_root=DEFAULT_RAW_ROOT)
+            if where:
+                print(f"comparators from {where}" if comparators else f"no comparators in {where}; "
+                      "using the region's councils", file=sys.stderr)
+        out = write_benchmark(args.la, args.year, args.out_dir, comparators=comparators)
+    except (UnknownCouncil, CouncilNotInYear, YearNotPublished) as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reporting", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -199,6 +225,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out-dir", help="default data/raw/<la>")
     sp.add_argument("--if-absent", action="store_true", help="do nothing when the folder already holds data")
     sp.set_defaults(func=cmd_demo)
+
+    sp = sub.add_parser("benchmark", help="benchmark a council against England, its region and comparators "
+                        "from DfE's published statistics alone (HTML and CSV)")
+    sp.add_argument("--la", required=True, help="council: slug (north-yorkshire), DfE code (850) or "
+                    "9-character code (E10000014)")
+    sp.add_argument("--year", required=True, type=_year, help="financial year, e.g. 2016-17")
+    sp.add_argument("--out-dir", help="output folder (default reports/<la>/<year>/benchmark/)")
+    sp.add_argument("--comparators", help="comma-separated comparator councils (codes or slugs); default "
+                    "la.toml's comparators, else the other councils of the region")
+    sp.add_argument("--la-toml", help="la.toml to take comparators from (default data/raw/<la>/la.toml if present)")
+    sp.set_defaults(func=cmd_benchmark)
     return p
 
 
