@@ -1,0 +1,52 @@
+"""Reconciliation of published figures against recomputed indicators (tiny made-up rows)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reporting.published.reconcile import reconcile, summary
+
+FIGURES = pd.DataFrame([
+    # count value: must be exact
+    {"figure_id": "f1", "indicator_id": "referrals", "period_label": "2016-17", "breakdown": "", "role": "value",
+     "published": "19,435", "value": "19435", "unit": "count", "precision": "0", "source": "dfe", "location": "c1"},
+    # percent value: 1840/4211 = 43.695..% prints 43.7%
+    {"figure_id": "f2", "indicator_id": "s47_to_icpc", "period_label": "2016-17", "breakdown": "", "role": "value",
+     "published": "43.7%", "value": "43.7", "unit": "percent", "precision": "1", "source": "001", "location": "3.4"},
+    # the report's "Denom" for S47 is the denominator: compared exactly
+    {"figure_id": "f3", "indicator_id": "s47_to_icpc", "period_label": "2016-17", "breakdown": "",
+     "role": "denominator", "published": "4,211", "value": "4211", "unit": "percent", "precision": "0",
+     "source": "001", "location": "3.4"},
+    # a figure for an indicator the year could not compute
+    {"figure_id": "f4", "indicator_id": "contacts", "period_label": "2016-17", "breakdown": "", "role": "value",
+     "published": "87235", "value": "87235", "unit": "count", "precision": "0", "source": "001", "location": "3.2"},
+    # another year's figure: not compared with this year's file
+    {"figure_id": "f5", "indicator_id": "referrals", "period_label": "2015-16", "breakdown": "", "role": "value",
+     "published": "16666", "value": "16666", "unit": "count", "precision": "0", "source": "dfe", "location": "c1"},
+])
+
+INDICATORS = pd.DataFrame([
+    {"indicator_id": "referrals", "period_label": "2016-17", "breakdown": "", "numerator": "19436",
+     "denominator": "", "value": "19436", "note": ""},
+    {"indicator_id": "s47_to_icpc", "period_label": "2016-17", "breakdown": "", "numerator": "1840",
+     "denominator": "4211", "value": "43.695084303015906", "note": ""},
+    {"indicator_id": "contacts", "period_label": "2016-17", "breakdown": "", "numerator": "", "denominator": "",
+     "value": "", "note": "source absent: contacts"},
+])
+
+
+def test_statuses_by_role():
+    t = reconcile(INDICATORS, FIGURES).set_index("figure_id")
+    assert t.loc["f1", "status"] == "differs" and t.loc["f1", "difference"] == 1  # 19436 vs 19435: counts exact
+    assert t.loc["f2", "status"] == "matches"  # 43.695% prints 43.7%
+    assert t.loc["f3", "status"] == "matches"  # 4211 denominators
+    assert t.loc["f4", "status"] == "not computable" and t.loc["f4", "note"] == "source absent: contacts"
+    assert "f5" not in t.index
+    assert summary(t) == {"matches": 2, "differs": 1, "not computable": 1}
+
+
+def test_percent_one_tenth_off_differs():
+    ind = INDICATORS.copy()
+    ind.loc[1, "value"] = "43.64"  # prints 43.6%, published 43.7%
+    t = reconcile(ind, FIGURES).set_index("figure_id")
+    assert t.loc["f2", "status"] == "differs"
