@@ -72,3 +72,12 @@ def test_ssda903_contacts_and_extracts_round_trip(tmp_path):
     (tmp_path / "complaints.csv").write_bytes(extract_csv("complaints", comp))
     got = read_extract(LOCAL_EXTRACTS["complaints"], tmp_path / "complaints.csv").typed()
     assert got["from_child"].tolist() == [True] and got["response_date"].isna().all()
+
+
+def test_empty_census_and_children_without_episodes(tmp_path):
+    p = tmp_path / "cin.xml"
+    p.write_bytes(cin_census_xml(cin_tables(), "2016-17", "850"))  # no children at all
+    assert len(read_cin_census(p).raw["children"]) == 0
+    p.write_bytes(cin_census_xml(cin_tables(children=[{"child_id": "Z1", "sex": "1"}]), "2016-17", "850"))
+    back = read_cin_census(p).typed()
+    assert back["children"]["child_id"].tolist() == ["Z1"] and len(back["cin_episodes"]) == 0

@@ -73,6 +73,11 @@ def _group(inner: pd.Series, keys: pd.Series, tag: str | None = None) -> pd.Seri
     return s.groupby(keys.to_numpy(), sort=False).agg("".join)
 
 
+def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """``table[key]`` per row as text, ``""`` where absent (also when ``table`` is empty)."""
+    return keys.map(table).astype(object).fillna("")
+
+
 def _reverse(mapping: Mapping[str, str]) -> dict[str, str]:
     return {tidy: element for element, tidy in mapping.items()}
 
@@ -102,7 +107,7 @@ def cin_census_xml(tables: Mapping[str, pd.DataFrame], year: ReportingYear | str
         rev = _reverse(fields)
         body = _join([_leaf(rev[c], sub[c]) for c in ("start_date", "review_date", "authorised_date") if c in rev])
         if kind == "single":
-            f = sub["assessment_id"].map(fac_xml).fillna("")
+            f = _lookup(sub["assessment_id"], fac_xml)
             body = body + ("<" + C.FACTORS + ">\n" + f + "</" + C.FACTORS + ">\n").where(f != "", "")
         a_parts.append(pd.DataFrame({"episode_id": sub["episode_id"], "order": sub["assessment_id"],
                                      "xml": "<" + tag + ">\n" + body + "</" + tag + ">\n"}))
@@ -116,14 +121,14 @@ def cin_census_xml(tables: Mapping[str, pd.DataFrame], year: ReportingYear | str
         rev = _reverse(fields)
         body = _join([_leaf(rev[c], df[c]) for c in fields.values() if c in df.columns])
         if extra is not None:
-            body = body + extra.reindex(df.index).fillna("")
+            body = body + extra.reindex(df.index).astype(object).fillna("")
         return _group(body, df["episode_id"], tag)
 
     plan_df = tables["cp_plans"].reset_index(drop=True)
     rev_df = tables["cp_reviews"]
     reviews = (_group(_leaf(C.REVIEW_FIELD, rev_df["review_date"]), rev_df["plan_id"]) if len(rev_df)
                else pd.Series(dtype=object))
-    plan_extra = plan_df["plan_id"].map(reviews).fillna("")
+    plan_extra = _lookup(plan_df["plan_id"], reviews)
     plan_extra = ("<" + C.REVIEWS + ">\n" + plan_extra + "</" + C.REVIEWS + ">\n").where(plan_extra != "", "")
     cpp_fields = dict(C.CPP_FIELDS)
     if not spec.previous_cpp:
@@ -134,7 +139,7 @@ def cin_census_xml(tables: Mapping[str, pd.DataFrame], year: ReportingYear | str
     for extra in (a_xml, module("cin_plans", C.CIN_PLAN_DATES, C.CIN_PLAN_FIELDS),
                   module("s47", C.SECTION47, C.S47_FIELDS),
                   module("cp_plans", C.CP_PLANS, cpp_fields, plan_extra)):
-        ep_body = ep_body + eps["episode_id"].map(extra).fillna("")
+        ep_body = ep_body + _lookup(eps["episode_id"], extra)
     ep_xml = _group(ep_body, eps["child_id"], C.CIN_DETAILS)
 
     dis = tables["disabilities"]
@@ -143,12 +148,12 @@ def cin_census_xml(tables: Mapping[str, pd.DataFrame], year: ReportingYear | str
     ident = _join([_leaf(child_rev[c], kids[c]) if c != "sex" else _leaf(spec.sex_element, kids[c])
                    for c in ("child_id", "upn", "former_upn", "upn_unknown", "birth_date", "expected_birth_date",
                              "sex", "death_date")])
-    d = kids["child_id"].map(dis_xml).fillna("")
+    d = _lookup(kids["child_id"], dis_xml)
     chars = _leaf("Ethnicity", kids["ethnicity"]) + ("<" + C.DISABILITIES + ">\n" + d + "</" + C.DISABILITIES
                                                      + ">\n").where(d != "", "")
     child_xml = ("<Child>\n<" + C.CHILD_IDENTIFIERS + ">\n" + ident + "</" + C.CHILD_IDENTIFIERS + ">\n<"
                  + C.CHILD_CHARACTERISTICS + ">\n" + chars + "</" + C.CHILD_CHARACTERISTICS + ">\n"
-                 + kids["child_id"].map(ep_xml).fillna("") + "</Child>\n")
+                 + _lookup(kids["child_id"], ep_xml) + "</Child>\n")
     ref = year.end.strftime("%Y-%m-%d")
     head = (
         '<?xml version="1.0" encoding="utf-8"?>\n<Message>\n<Header>\n<CollectionDetails>\n'
