@@ -50,3 +50,16 @@ def test_percent_one_tenth_off_differs():
     ind.loc[1, "value"] = "43.64"  # prints 43.6%, published 43.7%
     t = reconcile(ind, FIGURES).set_index("figure_id")
     assert t.loc["f2", "status"] == "differs"
+
+
+def test_dfe_values_become_figures_for_any_council():
+    from reporting.published.benchmark import published_for_council
+    from reporting.published.reconcile import figures_from_dfe
+
+    figs = figures_from_dfe(published_for_council("camden", "2016-17")).set_index("indicator_id")
+    # counts exact (precision 0), percentages to one decimal as DfE prints them
+    assert figs.loc["referrals", "precision"] == "0" and figs.loc["rereferrals_12m", "precision"] == "1"
+    ind = pd.DataFrame([{"indicator_id": "referrals", "period_label": "2016-17", "breakdown": "", "numerator": "",
+                         "denominator": "", "value": figs.loc["referrals", "value"], "note": ""}])
+    t = reconcile(ind, figs.reset_index())
+    assert t.loc[t.indicator_id == "referrals", "status"].tolist() == ["matches"]

@@ -76,6 +76,24 @@ def reconcile(indicators: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
                            kind="mergesort").reset_index(drop=True)
 
 
+def figures_from_dfe(published: pd.DataFrame) -> pd.DataFrame:
+    """DfE's values for a council (:func:`reporting.published.benchmark.published_for_council`)
+    as published-figure rows, so that any council's recomputed indicators can be reconciled
+    with what DfE published for it. Counts compare exactly; percentages and rates at one
+    decimal place, as DfE prints them; values DfE did not publish are left out."""
+    df = published[published["value"].notna()].copy()
+    value = df["value"].astype(float)
+    is_count = df["unit"].eq("count")
+    shown = [f"{v:.0f}" if c else f"{v:.1f}" for v, c in zip(value, is_count, strict=True)]
+    return pd.DataFrame({
+        "figure_id": "dfe-" + df["measure_id"] + "-" + df["period_label"].str.replace(" ", "-"),
+        "indicator_id": df["indicator_id"], "period_label": df["period_label"],
+        "breakdown": df["breakdown"].fillna(""), "role": "value", "published": shown,
+        "value": [f"{v!r}" for v in value], "unit": df["unit"], "precision": ["0" if c else "1" for c in is_count],
+        "source": "dfe", "location": df["source"],
+    })
+
+
 def _precision(value: object) -> int:
     try:
         return int(float(value))
