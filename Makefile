@@ -13,7 +13,7 @@ RAW_DIR ?=
 RAWOPT := $(if $(RAW_DIR),--raw-dir $(RAW_DIR))
 OUT_DIR ?=
 
-.PHONY: help install report demo validate indicators test lint bench clean
+.PHONY: help install report build demo validate indicators test lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,8 +36,11 @@ validate: $(STAMP) ## Check the raw returns for LA and YEAR
 indicators: $(STAMP) ## Compute data/processed/LA/YEAR/indicators.csv
 	$(BIN)/reporting indicators --la $(LA) --year $(YEAR) $(RAWOPT)
 
-report: demo ## Set up, make the demo data if absent, and produce the default report (furthest stage built so far)
+report: demo ## Set up, make the demo data if absent, build the report (HTML, Word, Excel) and print the path of report.html
 	$(BIN)/reporting report --la $(LA) --year $(YEAR) $(RAWOPT) $(if $(OUT_DIR),--out-dir $(OUT_DIR))
+
+build: demo ## Build the report of LA for YEAR (several years: YEAR="2015-16 2016-17"); unchanged inputs are reused
+	$(BIN)/reporting build --la $(LA) --year $(YEAR) $(RAWOPT) $(if $(OUT_DIR),--out-dir $(OUT_DIR))
 
 test: $(STAMP) ## Set up and run the whole test suite
 	$(BIN)/python -m pytest -q -n 2

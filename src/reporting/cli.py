@@ -12,6 +12,7 @@ from reporting.problems import InputError
 
 DEFAULT_RAW_ROOT = Path("data/raw")
 DEFAULT_PROCESSED_ROOT = Path("data/processed")
+DEFAULT_REPORTS_ROOT = Path("reports")
 
 
 def _year(value: str) -> ReportingYear:
@@ -101,23 +102,92 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """The furthest stage built so far: validate, then compute the indicators."""
-    from reporting.validation import has_errors, validate_year
+    """The report: the same as ``reporting build`` (validate, indicators, notebooks, outputs)."""
+    return cmd_build(args)
 
-    problems = validate_year(raw_dir_for(args), args.la, args.year)
-    n_err = sum(p.severity == "error" for p in problems)
-    print(f"validate: {n_err} error(s), {len(problems) - n_err} warning(s)")
-    if has_errors(problems):
-        for p in problems:
-            print(p, file=sys.stderr)
-        return 1
+
+def default_report_dir(la: str, year: ReportingYear | str) -> Path:
+    """``reports/<la>/<year>/``, where ``build`` writes unless ``--out-dir`` says otherwise."""
+    return DEFAULT_REPORTS_ROOT / la / str(year)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate, compute the indicators (cached), run the report notebooks and write the outputs."""
+    from reporting.report.build import BuildError, BuildOptions, build_many
+    from reporting.report.params import ParameterError
+
+    years = args.year if isinstance(args.year, list) else [args.year]
     if args.raw_dir and not args.out_dir:
         print("error: with --raw-dir give --out-dir too (nothing is written inside the repository "
               "unless an output option points there)", file=sys.stderr)
         return 2
-    out = (Path(args.out_dir) / "indicators.csv") if args.out_dir else default_indicators_path(args.la, args.year)
-    args.out = str(out)
-    return cmd_indicators(args)
+    raw = raw_dir_for(args)
+    many = []
+    for y in dict.fromkeys(years):
+        if args.out_dir:
+            out = Path(args.out_dir) / y.label if len(years) > 1 else Path(args.out_dir)
+        else:
+            out = default_report_dir(args.la, y.label)
+        if args.cache_dir:
+            cache = Path(args.cache_dir)
+        elif args.raw_dir:
+            cache = Path(args.out_dir) / ".cache" / args.la if len(years) > 1 else out.parent / ".cache" / args.la
+        else:
+            cache = DEFAULT_PROCESSED_ROOT / args.la
+        many.append(BuildOptions(args.la, y, raw, out, cache, jobs=args.jobs or 0,
+                                 suppress_small=args.suppress_small, force=args.force, progress=not args.quiet))
+    try:
+        results = build_many(many)
+    except (BuildError, ParameterError) as exc:
+        for line in getattr(exc, "messages", [str(exc)]):
+            print(line, file=sys.stderr)
+        return 1
+    for r in results:
+        t = r.timings.get("total", 0.0)
+        state = "up to date" if r.reused else f"built in {t:.1f} s"
+        print(f"{r.out_dir.name}: {state}", file=sys.stderr)
+    for r in results:
+        print(r.report)
+    return 0
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    """Published figures of the year beside their recomputation (reconciliation table)."""
+    import pandas as pd
+
+    from reporting.indicators.engine import compute, to_csv_text, to_frame, write_atomic
+    from reporting.published.benchmark import published_for_council
+    from reporting.published.figures import published_figures
+    from reporting.published.reconcile import figures_from_dfe, reconcile, summary
+
+    ds = _load(args)
+    figures = []
+    if args.la == "hampshire":  # the transcribed documents are Hampshire's (DfE rows come from the files below)
+        local = published_figures()
+        figures.append(local[local["source"] != "dfe"])
+    la = ds.council.la
+    if la is not None:
+        try:
+            figures.append(figures_from_dfe(published_for_council(la.la_code, args.year)))
+        except LookupError as exc:
+            print(f"note: no DfE published figures for {la.la_code} {args.year}: {exc}", file=sys.stderr)
+    if not figures:
+        print("error: no published figures to reconcile with", file=sys.stderr)
+        return 1
+    table = reconcile(to_frame(compute(ds)), pd.concat(figures, ignore_index=True))
+    counts = summary(table)
+    print(", ".join(f"{n} {s}" for s, n in counts.items()), file=sys.stderr)
+    text = to_csv_text(table)
+    if args.out_dir:
+        out = Path(args.out_dir) / "reconciliation.csv"
+    elif args.raw_dir:
+        sys.stdout.write(text)
+        return 0
+    else:
+        out = DEFAULT_PROCESSED_ROOT / args.la / args.year.label / "reconciliation.csv"
+    write_atomic(out, text)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -203,10 +273,34 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", help="write to this file instead of the terminal")
     sp.set_defaults(func=cmd_explain)
 
-    sp = sub.add_parser("report", help="validate and compute the indicators (the furthest stage built so far)")
-    la_year(sp)
-    sp.add_argument("--out-dir", help="output folder (default data/processed/<la>/<year>/)")
+    def build_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--la", required=True, type=_slug, help="council slug, e.g. hampshire")
+        sp.add_argument("--year", required=True, type=_year, nargs="+",
+                        help="financial year, e.g. 2016-17 (several: one report each, sharing the work)")
+        sp.add_argument("--raw-dir", help="folder laid out like data/raw/<la>/ (default data/raw/<la>)")
+        sp.add_argument("--out-dir", help="output folder (default reports/<la>/<year>/; with several years, "
+                        "one subfolder per year)")
+        sp.add_argument("--cache-dir", help="where the indicators and executed notebooks are cached (default "
+                        "data/processed/<la>/; with --raw-dir, .cache/<la>/ beside the output)")
+        sp.add_argument("--jobs", type=int, default=0, help="processes and notebooks at once (default: cores)")
+        sp.add_argument("--suppress-small", action="store_true", help='show counts of 1 to 5 as "c"')
+        sp.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+        sp.add_argument("--quiet", action="store_true", help="no progress messages")
+
+    sp = sub.add_parser("report", help="build the report (the same as build)")
+    build_options(sp)
     sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("build", help="validate, compute the indicators, run the report notebooks and write "
+                        "report.html, report.docx, tables.xlsx, charts and manifest.json")
+    build_options(sp)
+    sp.set_defaults(func=cmd_build)
+
+    sp = sub.add_parser("reconcile", help="compare every published figure of the year with its recomputation")
+    la_year(sp)
+    sp.add_argument("--out-dir", help="folder for reconciliation.csv (default data/processed/<la>/<year>/; "
+                    "standard output with --raw-dir)")
+    sp.set_defaults(func=cmd_reconcile)
 
     sp = sub.add_parser("docs", help="write the indicator reference (docs/indicators.md) from the registry")
     sp.add_argument("--out", default="docs/indicators.md")

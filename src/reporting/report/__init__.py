@@ -1,0 +1,25 @@
+"""The annual report: tables, charts and sentences built from the tidy indicator files,
+the parameterised notebooks that show them, and the build that assembles HTML, Word and
+Excel outputs from the executed notebooks.
+
+Modules
+-------
+tables
+    Table specifications (data built from the indicator registry), the figures of each
+    table for a year, and their presentation (rounding, ``n/a``, small-number suppression).
+charts
+    One deterministic, accessible chart per table, with alternative text generated from
+    the figures.
+narrative
+    Computed sentences (year-on-year changes) in the style of the published report.
+section
+    What the notebooks call: show a section's sentences, tables and charts.
+params
+    The notebooks' parameters and their validation.
+build
+    ``reporting build``: validate, compute (cached), execute the notebooks with papermill,
+    assemble ``report.html``, ``report.docx``, ``tables.xlsx``, charts and ``manifest.json``.
+
+Only aggregates reach this package: it reads ``indicators.csv`` files (counts, numerators,
+denominators and values), never record-level data.
+"""
