@@ -42,7 +42,7 @@ def test_statuses_by_role():
     assert t.loc["f3", "status"] == "matches"  # 4211 denominators
     assert t.loc["f4", "status"] == "not computable" and t.loc["f4", "note"] == "source absent: contacts"
     assert "f5" not in t.index
-    assert summary(t) == {"matches": 2, "differs": 1, "not computable": 1}
+    assert summary(t) == {"matches": 2, "differs": 1, "not computable": 1, "not published": 0}
 
 
 def test_percent_one_tenth_off_differs():

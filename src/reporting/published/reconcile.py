@@ -10,8 +10,8 @@ period and breakdown, and compared according to its role:
   to the printed precision, must print as the published value;
 * ``population``: compared with the recomputed rate's denominator.
 
-Status: ``matches``, ``differs`` or ``not computable`` (the indicator has no value for
-that period, e.g. a source absent or a period outside the data).
+Status: ``matches``, ``differs``, ``not computable`` (the indicator has no value for
+that period, e.g. a source absent) or ``not published`` (the document printed N/A or n/k).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from reporting.published.figures import matches
 
 COLUMNS = ["figure_id", "indicator_id", "period_label", "breakdown", "role", "published", "published_value",
            "recomputed", "difference", "status", "source", "location", "note"]
+STATUSES = ("matches", "differs", "not computable", "not published")
 ROLE_COLUMN = {"value": "value", "numerator": "numerator", "denominator": "denominator",
                "population": "denominator"}
 
@@ -60,7 +61,9 @@ def reconcile(indicators: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
         published = _num(rd["value"])
         computed = _num(rd.get("computed_" + ROLE_COLUMN[rd["role"]]))
         exact = rd["role"] != "value" or rd["unit"] == "count"
-        if computed is None or published is None:
+        if published is None:
+            status, diff = "not published", None
+        elif computed is None:
             status, diff = "not computable", None
         else:
             ok = computed == published if exact else matches(published, computed, _precision(rd["precision"]))
@@ -94,6 +97,43 @@ def figures_from_dfe(published: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+# The council whose documents are transcribed in published_figures.csv (sources 001 and 004);
+# for every council, DfE's own files give the "dfe" rows (figures_from_dfe).
+TRANSCRIBED_LA = "hampshire"
+
+
+def published_for(la: str, la_code: str | None, year) -> tuple[pd.DataFrame, list[str]]:
+    """The published figures a council's recomputed indicators are reconciled with.
+
+    The transcribed documents (Hampshire's 2016-17 report and area profile, without their
+    transcription of DfE's figures) when ``la`` is :data:`TRANSCRIBED_LA`, and DfE's values
+    for ``la_code`` read from DfE's files (:func:`figures_from_dfe`). Used by
+    ``reporting reconcile`` and by the report's reconciliation section.
+
+    Returns
+    -------
+    (figures, notes)
+        The figures (empty when there are none) and a note for each source that could not
+        be read (a council or year DfE's files do not cover).
+    """
+    from reporting.published.benchmark import published_for_council
+    from reporting.published.figures import published_figures
+
+    figures, notes = [], []
+    if la == TRANSCRIBED_LA:
+        local = published_figures()
+        figures.append(local[local["source"] != "dfe"])
+    if la_code:
+        try:
+            figures.append(figures_from_dfe(published_for_council(la_code, year)))
+        except LookupError as exc:
+            notes.append(f"no DfE published figures for {la_code} {year}: {exc}")
+    if not figures:
+        return pd.DataFrame(columns=["figure_id", "indicator_id", "period_label", "breakdown", "role", "published",
+                                     "value", "unit", "precision", "source", "location"]), notes
+    return pd.concat(figures, ignore_index=True), notes
+
+
 def _precision(value: object) -> int:
     try:
         return int(float(value))
@@ -103,4 +143,4 @@ def _precision(value: object) -> int:
 
 def summary(table: pd.DataFrame) -> dict[str, int]:
     """Counts of figures by status."""
-    return {s: int((table["status"] == s).sum()) for s in ("matches", "differs", "not computable")}
+    return {s: int((table["status"] == s).sum()) for s in STATUSES}

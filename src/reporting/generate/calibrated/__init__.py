@@ -73,10 +73,14 @@ def write_calibrated_demo(out_dir: Path, seed: int = 20170915) -> list[Path]:
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise FileExistsError(f"{out_dir} is not empty: the demo is only written into an absent or empty folder")
+    from reporting.generate.calibrated.population import population_table
+
     targets = Targets.load()
     care_result = care.build(targets, seed)
     cin_result = cin.build(targets, care_result, seed)
-    written = [writers.write_bytes(out_dir / name, data) for name, data in sorted(care_result.council.items())]
+    council = dict(care_result.council)
+    council["population.csv"] = writers.csv_bytes(population_table(targets))
+    written = [writers.write_bytes(out_dir / name, data) for name, data in sorted(council.items())]
     for year in DEMO_YEARS:
         folder = out_dir / year
         written.append(writers.write_bytes(folder / "cin_census.xml",
