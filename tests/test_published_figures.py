@@ -22,7 +22,7 @@ from reporting.published.figures import (
     validate_published_figures,
 )
 
-DFE_DIR = Path("/work/shared/reference/dfe")
+DFE_DIR = Path(__file__).resolve().parents[1] / "data" / "external" / "dfe"  # byte-identical copies of DfE files
 
 
 @pytest.fixture(scope="module")
