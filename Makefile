@@ -13,7 +13,7 @@ RAW_DIR ?=
 RAWOPT := $(if $(RAW_DIR),--raw-dir $(RAW_DIR))
 OUT_DIR ?=
 
-.PHONY: help install report build demo validate indicators test lint bench clean
+.PHONY: help install report build demo validate indicators test golden lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,8 +42,17 @@ report: demo ## Set up, make the demo data if absent, build the report (HTML, Wo
 build: demo ## Build the report of LA for YEAR (several years: YEAR="2015-16 2016-17"); unchanged inputs are reused
 	$(BIN)/reporting build --la $(LA) --year $(YEAR) $(RAWOPT) $(if $(OUT_DIR),--out-dir $(OUT_DIR))
 
-test: $(STAMP) ## Set up and run the whole test suite
+# nbval over the golden notebooks: every output compared (not --nbval-lax), each notebook in a fresh
+# kernel; one notebook per worker (--dist loadfile). Their inputs are generated on first use
+# (tests/golden/conftest.py). reporting.report.golden.NBVAL_ARGS says the same (a test checks).
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with=tests/golden/sanitize.cfg
+
+test: $(STAMP) ## Set up and run the whole test suite, then nbval over the golden notebooks
 	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(NBVAL) tests/golden
+
+golden: $(STAMP) ## Regenerate the golden notebooks (tests/golden/) from the demo and print what changed
+	$(BIN)/reporting golden --la hampshire
 
 lint: $(STAMP) ## ruff over the package, tests and bench scripts
 	$(BIN)/ruff check src tests bench
@@ -51,6 +60,7 @@ lint: $(STAMP) ## ruff over the package, tests and bench scripts
 bench: $(STAMP) ## Run the benchmark scripts (figures recorded in README.md)
 	$(BIN)/python bench/bench_reader.py
 	$(BIN)/python bench/bench_indicators.py
+	$(BIN)/python bench/bench_nbval.py
 
 clean: ## Remove generated outputs (never touches data/raw)
-	rm -rf data/processed/* reports bench/out
+	rm -rf data/processed/* reports bench/out tests/golden/.inputs

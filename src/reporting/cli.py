@@ -153,28 +153,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     """Published figures of the year beside their recomputation (reconciliation table)."""
-    import pandas as pd
-
     from reporting.indicators.engine import compute, to_csv_text, to_frame, write_atomic
-    from reporting.published.benchmark import published_for_council
-    from reporting.published.figures import published_figures
-    from reporting.published.reconcile import figures_from_dfe, reconcile, summary
+    from reporting.published.reconcile import published_for, reconcile, summary
 
     ds = _load(args)
-    figures = []
-    if args.la == "hampshire":  # the transcribed documents are Hampshire's (DfE rows come from the files below)
-        local = published_figures()
-        figures.append(local[local["source"] != "dfe"])
     la = ds.council.la
-    if la is not None:
-        try:
-            figures.append(figures_from_dfe(published_for_council(la.la_code, args.year)))
-        except LookupError as exc:
-            print(f"note: no DfE published figures for {la.la_code} {args.year}: {exc}", file=sys.stderr)
-    if not figures:
+    # the transcribed documents are Hampshire's; DfE's rows come from DfE's files for the council's code
+    figures, notes = published_for(args.la, la.la_code if la is not None else None, args.year)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not len(figures):
         print("error: no published figures to reconcile with", file=sys.stderr)
         return 1
-    table = reconcile(to_frame(compute(ds)), pd.concat(figures, ignore_index=True))
+    table = reconcile(to_frame(compute(ds)), figures)
     counts = summary(table)
     print(", ".join(f"{n} {s}" for s, n in counts.items()), file=sys.stderr)
     text = to_csv_text(table)
@@ -187,6 +178,27 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         out = DEFAULT_PROCESSED_ROOT / args.la / args.year.label / "reconciliation.csv"
     write_atomic(out, text)
     print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_golden(args: argparse.Namespace) -> int:
+    """Regenerate the golden notebooks (tests/golden/) and print what changed, table cell by cell."""
+    from reporting.report.build import BuildError
+    from reporting.report.golden import regenerate
+
+    years = [y.label for y in args.year] if args.year else None
+    try:
+        lines, changed = regenerate(la=args.la, years=years, jobs=args.jobs or 0, progress=not args.quiet,
+                                    write=not args.check)
+    except BuildError as exc:
+        for line in exc.messages:
+            print(line, file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    if args.check:
+        return 1 if changed else 0
+    print("references updated: review the changes above before committing tests/golden/" if changed
+          else "references unchanged")
     return 0
 
 
@@ -301,6 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out-dir", help="folder for reconciliation.csv (default data/processed/<la>/<year>/; "
                     "standard output with --raw-dir)")
     sp.set_defaults(func=cmd_reconcile)
+
+    sp = sub.add_parser("golden", help="regenerate the golden notebooks nbval checks (tests/golden/) from the demo "
+                        "and print what changed, table cell by cell")
+    sp.add_argument("--la", default="hampshire", choices=["hampshire"], help="demo council")
+    sp.add_argument("--year", type=_year, nargs="*", help="only these years (default every demo year)")
+    sp.add_argument("--check", action="store_true", help="only compare: leave the references alone, exit 1 "
+                    "when they differ")
+    sp.add_argument("--jobs", type=int, default=0, help="processes and notebooks at once (default: cores)")
+    sp.add_argument("--quiet", action="store_true", help="no progress messages")
+    sp.set_defaults(func=cmd_golden)
 
     sp = sub.add_parser("docs", help="write the indicator reference (docs/indicators.md) from the registry")
     sp.add_argument("--out", default="docs/indicators.md")

@@ -14,6 +14,16 @@ narrative
     Computed sentences (year-on-year changes) in the style of the published report.
 section
     What the notebooks call: show a section's sentences, tables and charts.
+benchmarking
+    The benchmarking section: DfE's published figures for the council against England,
+    its region and comparators (``reporting.published.benchmark``) as tables, charts and
+    sentences.
+reconciliation
+    The reconciliation section: each published figure of the year beside its recomputation,
+    summary counts, and the contradictions of the published documents concerning the year.
+golden
+    The golden notebooks nbval checks (``tests/golden/``): their inputs, ``reporting golden``
+    and its summary of what changed.
 params
     The notebooks' parameters and their validation.
 build
@@ -21,5 +31,5 @@ build
     assemble ``report.html``, ``report.docx``, ``tables.xlsx``, charts and ``manifest.json``.
 
 Only aggregates reach this package: it reads ``indicators.csv`` files (counts, numerators,
-denominators and values), never record-level data.
+denominators and values) and DfE's published statistics, never record-level data.
 """

@@ -13,7 +13,9 @@ Steps
    cached as ``<cache>/<year>/indicators.csv`` (default ``data/processed/<la>/``) with a
    sidecar recording the sha256 of the inputs it was computed from and of the code: a
    year is recomputed only when those change. Raw years are read in parallel processes
-   and the indicators computed in parallel (fork) processes.
+   and the indicators computed in parallel (fork) processes. Each report year's
+   reconciliation with the published figures is cached beside them
+   (:mod:`reporting.report.reconciliation`).
 4. **Notebooks.** One notebook per section (top-level ``notebooks/``) is executed
    with papermill, up to ``--jobs`` at a time, each worker keeping one kernel for its
    notebooks (cleared between them). Parameters are checked first (papermill only warns
@@ -206,7 +208,8 @@ def _files_key(files: Iterable[InputFile], *extra) -> str:
 # The package folders and modules whose code each cached result depends on.
 INDICATOR_CODE = ("indicators", "readers", "schema", "data", "periods.py", "conventions.py", "problems.py")
 VALIDATION_CODE = ("validation", "readers", "schema", "periods.py", "conventions.py", "problems.py")
-REPORT_CODE = ("report", "indicators", "readers", "schema", "data", "periods.py", "conventions.py", "problems.py")
+REPORT_CODE = ("report", "indicators", "readers", "schema", "data", "published", "periods.py", "conventions.py",
+               "problems.py")
 
 
 @dataclass(frozen=True)
@@ -846,6 +849,7 @@ def _manifest(opts: BuildOptions, work: Path, build_key: str, inputs: Sequence[I
                       for s in tables.SECTIONS],
         "indicators": ind,
         "data_quality": {"path": shown_path(dq), "sha256": sha256_file(dq)} if dq.exists() else None,
+        "published": [{"path": q["path"], "sha256": q["sha256"]} for q in published_inputs()],
         "code_version": code.version,
         "code_sha256": {"indicators": code.indicators, "validation": code.validation, "report": code.report},
         "packages": versions,
@@ -920,6 +924,8 @@ def _plan(opts: BuildOptions, code: CodeIdentity, versions: dict) -> _Plan:
     inputs = hash_inputs(opts.raw_dir, opts.year.shift(2 * FOLLOWING_YEARS))
     years = [y for y in tables.years_needed(opts.year) if y in present]
     key = sha256_text(_canon({"inputs": [[f.path, f.sha256] for f in inputs], "params": notebook_parameters(opts),
+                              "published": [[q["name"], q["sha256"]] for q in published_inputs()],
+                              "transcribed": _published_figures_sha(),
                               "code": [code.indicators, code.validation, code.report], "packages": versions}))
     return _Plan(opts, inputs, key, years)
 
@@ -960,24 +966,13 @@ def build_many(many: Sequence[BuildOptions]) -> list[BuildResult]:
 def _run(plans: list[_Plan], todo: list[int], results: dict[int, BuildResult], code: CodeIdentity,
          versions: dict, timings: dict[str, float], kernels: _Kernels) -> None:
     """Indicators, notebooks and assembly of the reports ``todo`` (see :func:`build_many`)."""
-    # indicators and validation, grouped by raw folder and cache
-    computed: dict[int, list[str]] = {i: [] for i in todo}
-    groups: dict[tuple, list[int]] = {}
-    for i in todo:
-        o = plans[i].opts
-        groups.setdefault((o.raw_dir.resolve(), o.cache_dir.resolve(), o.la), []).append(i)
     t = time.perf_counter()
-    for idx in groups.values():
-        head = plans[max(idx, key=lambda i: plans[i].opts.year)]  # its inputs cover every year of the group
-        years = sorted({y for i in idx for y in plans[i].years})
-        validate = sorted({plans[i].opts.year for i in idx})
-        done, _ = prepare(head.opts, years, validate, head.inputs, code)
-        for i in idx:
-            computed[i] = [y for y in done if ReportingYear.parse(y) in plans[i].years]
+    computed = _prepare_plans(plans, todo, code)
     timings["indicators"] = time.perf_counter() - t
 
     # charts as PNG for Word and charts/, drawn in another process while the notebooks run (forked
     # now, before any thread starts; in a thread it would hold the GIL the notebook clients need)
+    _read_published(plans, todo)  # before the fork: the PNG process inherits it
     bg = _pool(1) if max(p.opts.jobs for p in plans) > 1 else ThreadPoolExecutor(max_workers=1)
     png_futures = {i: bg.submit(render_pngs, plans[i].opts) for i in todo}
     try:
@@ -993,6 +988,7 @@ def _run(plans: list[_Plan], todo: list[int], results: dict[int, BuildResult], c
                 key = notebook_key(s.id, params, sha, code, versions)
                 keys[(i, s.id)] = key
                 jobs.append(NotebookJob(f"{o.year.label}/{s.id}", s.id, params, key, _notebook_cache(o, s.id)))
+        jobs.sort(key=lambda j: j.section not in LONG_SECTIONS)  # the longest first, not last to finish
         workers = max(p.opts.jobs for p in plans)
         progress = any(p.opts.progress for p in plans)
         executed = execute_notebooks(jobs, workers, progress, kernels)
@@ -1022,18 +1018,97 @@ def _run(plans: list[_Plan], todo: list[int], results: dict[int, BuildResult], c
         bg.shutdown(wait=True, cancel_futures=True)
 
 
+def _prepare_plans(plans: list[_Plan], todo: Sequence[int], code: CodeIdentity) -> dict[int, list[str]]:
+    """Indicators and validation summaries of the reports ``todo``, grouped by raw folder and
+    cache, then each report year's reconciliation files; returns the years computed per report."""
+    from reporting.report import reconciliation
+
+    computed: dict[int, list[str]] = {i: [] for i in todo}
+    groups: dict[tuple, list[int]] = {}
+    for i in todo:
+        o = plans[i].opts
+        groups.setdefault((o.raw_dir.resolve(), o.cache_dir.resolve(), o.la), []).append(i)
+    for idx in groups.values():
+        head = plans[max(idx, key=lambda i: plans[i].opts.year)]  # its inputs cover every year of the group
+        years = sorted({y for i in idx for y in plans[i].years})
+        validate = sorted({plans[i].opts.year for i in idx})
+        done, _ = prepare(head.opts, years, validate, head.inputs, code)
+        for i in idx:
+            computed[i] = [y for y in done if ReportingYear.parse(y) in plans[i].years]
+    published = {**reconciliation.published_files_sha(), **{q["name"]: q["sha256"] for q in published_inputs()}}
+    for i in todo:
+        o = plans[i].opts
+        reconciliation.prepare(o.cache_dir, o.raw_dir, o.la, o.year, code.report, published)
+    return computed
+
+
+def prepare_inputs(many: Sequence[BuildOptions]) -> None:
+    """Everything the report notebooks of ``many`` read, without running them: the
+    validation summaries, indicators and reconciliation files in each cache (steps 2-3), and
+    DfE's files as read for the benchmarking section.
+
+    Raises
+    ------
+    BuildError
+        As :func:`build`.
+    """
+    code, versions = code_identity(), package_versions()
+    plans = [_plan(o, code, versions) for o in many]
+    _prepare_plans(plans, range(len(plans)), code)
+    _read_published(plans, range(len(plans)))
+
+
+LONG_SECTIONS = ("benchmarking",)  # notebooks started first: the longest to run
+
+
+def _read_published(plans: list[_Plan], todo: Sequence[int]) -> None:
+    """DfE's published files as read, kept in each cache for the benchmarking notebook (read
+    once per build instead of once per process)."""
+    from reporting.report.benchmarking import cached_panel
+
+    for cache in sorted({plans[i].opts.cache_dir for i in todo}):
+        try:
+            cached_panel(cache)
+        except Exception:  # noqa: BLE001 - the section itself reports files it cannot read
+            return
+
+
 def _notebook_cache(o: BuildOptions, section_id: str) -> Path:
     return o.cache_dir / o.year.label / "notebooks" / f"{section_id}.ipynb"
 
 
+def _published_figures_sha() -> dict[str, str]:
+    from reporting.report.reconciliation import published_files_sha
+
+    return published_files_sha()
+
+
+def published_inputs() -> list[dict[str, str]]:
+    """DfE's published files the benchmarking section reads (one per table of the measure
+    registry; none when they are missing): name, shown path and sha256."""
+    from reporting.published.benchmark import MEASURES
+    from reporting.published.dfe import find_table
+
+    try:
+        files = sorted({find_table(k) for k in {m.table for m in MEASURES}}, key=lambda p: p.name)
+    except (FileNotFoundError, OSError):
+        files = []
+    return [{"name": p.name, "path": shown_path(p), "sha256": sha256_file(p)} for p in files]
+
+
 def _notebook_inputs(o: BuildOptions) -> dict[str, str]:
     """sha256 of every file a report's notebooks read."""
-    sha = {}
+    sha = {f"dfe/{q['name']}": q["sha256"] for q in published_inputs()}
     for y in tables.years_needed(o.year):
         p = tables.indicator_file(o.cache_dir, y)
         if p is not None:
             sha[f"{y.label}/{p.name}"] = sha256_file(p)
     sha["data_quality.csv"] = sha256_file(o.cache_dir / o.year.label / "data_quality.csv")
+    from reporting.report.reconciliation import CONTRADICTIONS_FILE, RECONCILIATION_FILE
+
+    for name in (RECONCILIATION_FILE, CONTRADICTIONS_FILE):
+        p = o.cache_dir / o.year.label / name
+        sha[name] = sha256_file(p) if p.exists() else ""
     for name in ("inspections.csv", "la.toml"):
         p = o.raw_dir / name
         sha[name] = sha256_file(p) if p.exists() else ""

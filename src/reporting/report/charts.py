@@ -397,6 +397,10 @@ def render(p: Presented, *, png: bool = False, svg: bool = True, dpi: int = PNG_
     kind = p.spec.chart
     if kind == "none":
         return None
+    if kind == "benchmark":
+        from reporting.report.benchmarking import render_chart
+
+        return render_chart(p, png=png, svg=svg, dpi=dpi)
     periods, rows = series(p)
     alt = alt_text(p)
     with matplotlib.rc_context(STYLE):

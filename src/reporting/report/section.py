@@ -74,10 +74,20 @@ class ReportSection:
             raise ParameterError(f"no indicators for {self.year.label} in {indicators_dir}")
         self._inspections: pd.DataFrame | None = None
         self._data_quality: pd.DataFrame | None = None
+        self._benchmark = None
+        if section_id == "benchmarking":
+            from reporting.report.benchmarking import BenchmarkSection
+
+            self._benchmark = BenchmarkSection(la, self.year, self.raw_dir, cache_dir=self.indicators_dir)
         if section_id == "quality_inspections":
             self._inspections = read_inspections(self.raw_dir)
         if section_id == "data_quality":
             self._data_quality = read_data_quality(self.indicators_dir, self.year)
+        self._reconciliation = None
+        if section_id == "reconciliation":
+            from reporting.report.reconciliation import ReconciliationSection
+
+            self._reconciliation = ReconciliationSection(la, self.year, self.indicators_dir)
 
     # -- figures -----------------------------------------------------------------------
     def table_ids(self) -> list[str]:
@@ -92,9 +102,17 @@ class ReportSection:
             return tables.inspections_table(self._inspections, self.year)
         if table_id == "data_quality":
             return tables.data_quality_table(self._data_quality, self.year)
+        if self._benchmark is not None:
+            return self._benchmark.presented(table_id)
+        if self._reconciliation is not None:
+            return self._reconciliation.presented(table_id)
         return tables.presented_table(spec, self.figures, self.year, self.suppress_small)
 
     def sentences(self) -> list[str]:
+        if self._benchmark is not None:
+            return self._benchmark.sentences()
+        if self._reconciliation is not None:
+            return self._reconciliation.sentences()
         return narrative.sentences(self.section.id, self.figures, self.year, suppress_small=self.suppress_small,
                                    inspections=self._inspections, data_quality_summary=self._data_quality)
 

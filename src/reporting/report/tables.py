@@ -76,6 +76,10 @@ SECTIONS: tuple[Section, ...] = (
             "001 paragraphs 2.8-2.9 and 3.13"),
     Section("quality_inspections", "Complaints and inspections", "001 paragraphs 3.14-3.20"),
     Section("area_profile", "Area profile", "004 'Information about this local authority area'"),
+    Section("benchmarking", "Benchmarking against England, the region and comparable councils",
+            "not in 001; DfE's published statistics (reporting.report.benchmarking)"),
+    Section("reconciliation", "Reconciliation with the published figures",
+            "001, 004 and DfE's figures for the year (data/reference/published_figures.csv)"),
     Section("data_quality", "Data quality", "validation of the year's returns"),
 )
 SECTION_IDS = tuple(s.id for s in SECTIONS)
@@ -118,10 +122,13 @@ class TableSpec:
     rows : tuple of Row
         Rows in published order (indicator tables); empty for list tables.
     columns : str
-        ``years``, ``cla_flow_quarters``, ``missing_quarters``, ``quarters``, ``months`` or
-        ``list`` (a table of records such as inspections, built by its own function).
+        ``years``, ``cla_flow_quarters``, ``missing_quarters``, ``quarters``, ``months``,
+        ``list`` (a table of records such as inspections, built by its own function) or
+        ``benchmark`` (DfE's published figures by year, built by
+        :mod:`reporting.report.benchmarking`).
     chart : str
-        ``trend``, ``stacked``, ``flows``, ``bars``, ``multiples`` or ``none``.
+        ``trend``, ``stacked``, ``flows``, ``bars``, ``multiples``, ``benchmark`` (drawn by
+        :mod:`reporting.report.benchmarking`) or ``none``.
     values_only : bool
         Show the value alone under each period even when rows are percentages.
     source : str
@@ -260,6 +267,31 @@ TABLES: tuple[TableSpec, ...] = (
         ("cla_ceased", "", "", "Ceased"), ("cla_ceased_returned_pct", "", "", "Returned to care"),
         ("cla_ceased_independent", "", "", "Independent living")),
         source="004 'In the last 12 months'"),
+    # benchmarking: DfE's published figures, arranged by reporting.report.benchmarking
+    TableSpec("bm_referrals", "Referrals against England, the region and comparators", "benchmarking",
+              columns="benchmark", chart="benchmark", source="DfE, Children in need, table C1"),
+    TableSpec("bm_children_in_need", "Children in need against England, the region and comparators",
+              "benchmarking", columns="benchmark", chart="benchmark", source="DfE, Children in need, table B1"),
+    TableSpec("bm_child_protection", "Child protection plans against England, the region and comparators",
+              "benchmarking", columns="benchmark", chart="benchmark",
+              source="DfE, Children in need, tables D3 and D5"),
+    TableSpec("bm_looked_after", "Children looked after against England, the region and comparators",
+              "benchmarking", columns="benchmark", chart="benchmark",
+              source="DfE, Children looked after in England including adoptions"),
+    TableSpec("bm_placement_stability", "Placement stability against England, the region and comparators",
+              "benchmarking", columns="benchmark", chart="benchmark",
+              source="DfE, placement stability of children looked after"),
+    TableSpec("bm_population", "Children aged 0-17 against England, the region and comparators", "benchmarking",
+              columns="benchmark", chart="none", source="ONS mid-year population estimates (as used by DfE)"),
+    TableSpec("bm_comparators", "Headline measures of the comparator councils", "benchmarking",
+              columns="list", chart="none", source="DfE's published statistics"),
+    # reconciliation: published figures against their recomputation (reporting.report.reconciliation)
+    TableSpec("reconciliation_summary", "Published figures against their recomputation, by source",
+              "reconciliation", columns="list", chart="none", source="reporting reconcile"),
+    TableSpec("reconciliation", "Each published figure against its recomputation", "reconciliation",
+              columns="list", chart="none", source="data/reference/published_figures.csv and DfE's files"),
+    TableSpec("published_contradictions", "Contradictions within the published documents", "reconciliation",
+              columns="list", chart="none", source="reporting.published.consistency"),
     # data quality
     TableSpec("data_quality", "Warnings found when validating the year's returns", "data_quality",
               columns="list", chart="none", source="reporting validate"),
@@ -629,7 +661,13 @@ def caption_for(spec: TableSpec, columns: list[Column]) -> str:
 
 def presented_table(spec: TableSpec | str, figures: IndicatorSet, year: ReportingYear | str,
                     suppress_small: bool = False) -> Presented:
-    """:func:`build_table` then :func:`present`."""
+    """:func:`build_table` then :func:`present` (a ``benchmark`` table, which needs the council,
+    gives England's published figures here: see :mod:`reporting.report.benchmarking`)."""
+    spec = table_spec(spec) if isinstance(spec, str) else spec
+    if spec.columns == "benchmark":
+        from reporting.report.benchmarking import without_council
+
+        return without_council(spec, year)
     return present(build_table(spec, figures, year), suppress_small)
 
 
