@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,6 +90,30 @@ def shared_build(tmp_path_factory) -> Built:
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return Built(base, None)
+
+
+def hampshire_build(tmp_path_factory) -> Path:
+    """The Hampshire demo's 2016-17 report (``reporting demo`` then the build, as ``make report``
+    does), built once per test run under a file lock and shared by the xdist workers; returns
+    its output folder (``report.html``, ``tables.xlsx``, ...)."""
+    from reporting.cli import main
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    base = root / "hampshire-report"
+    with open(root / "hampshire-report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (base / "done").exists():
+                shutil.rmtree(base, ignore_errors=True)
+                base.mkdir()
+                assert main(["demo", "--la", "hampshire", "--out-dir", str(base / "raw")]) == 0
+                build_in(base, la="hampshire", year=YEAR)
+                (base / "done").write_text("built\n")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return base / OUT
 
 
 # -- personal data ---------------------------------------------------------------------------------

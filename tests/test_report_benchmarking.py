@@ -6,19 +6,15 @@ council, la_code 999) gets a section that says so instead of a failing build."""
 from __future__ import annotations
 
 import csv
-import fcntl
 import html
-import os
 import re
-import shutil
 import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from helpers_report import build_in, shared_build
+from helpers_report import hampshire_build, shared_build
 
-from reporting.cli import main
 from reporting.published.benchmark import MEASURES
 from reporting.report import charts, tables
 from reporting.report.benchmarking import GROUPS, BenchmarkSection
@@ -91,24 +87,9 @@ def html_rows(block: str) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="session")
 def hampshire(tmp_path_factory) -> Path:
-    """The Hampshire demo report for 2016-17, built once per run (shared by the xdist workers
-    under a file lock, as helpers_report.shared_build does)."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
-    base = root / "hampshire-report"
-    with open(root / "hampshire-report.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not (base / "done").exists():
-                shutil.rmtree(base, ignore_errors=True)
-                base.mkdir()
-                assert main(["demo", "--la", "hampshire", "--out-dir", str(base / "raw")]) == 0
-                build_in(base, la="hampshire", year=YEAR)
-                (base / "done").write_text("built\n")
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    return base / "out" / YEAR
+    """The Hampshire demo report for 2016-17, built once per run (helpers_report.hampshire_build,
+    shared with test_report_figures)."""
+    return hampshire_build(tmp_path_factory)
 
 
 def test_the_section_is_in_report_html_with_contents_heading_tables_and_charts(hampshire):

@@ -21,6 +21,9 @@ benchmarking
 reconciliation
     The reconciliation section: each published figure of the year beside its recomputation,
     summary counts, and the contradictions of the published documents concerning the year.
+published_cells
+    Where each published figure is printed in the built report (table, row, period column,
+    numerator / denominator / value), and whether the printed cell gives it.
 golden
     The golden notebooks nbval checks (``tests/golden/``): their inputs, ``reporting golden``
     and its summary of what changed.

@@ -36,7 +36,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -401,6 +401,18 @@ def _blocks_of(html: str) -> list[Block]:
     return out
 
 
+def html_tables(html: str) -> dict[str, Block]:
+    """The tables of a page of the report (``report.html``, or a notebook's output), by table id:
+    caption, columns (``"2016-17 Value"``, or the period alone when a table shows values only),
+    rows as ``(label, cell texts)`` and notes."""
+    return {b.title: b for b in _blocks_of(html) if b.kind == "table"}
+
+
+def html_sentences(html: str) -> list[str]:
+    """The computed sentences of a page of the report, in order."""
+    return [s for b in _blocks_of(html) if b.kind == "sentences" for s in b.items]
+
+
 def _svgs(html: str) -> list[str]:
     import re
 
@@ -535,12 +547,14 @@ def diff_trees(old: dict[str, str], new: dict[str, str]) -> tuple[list[str], int
 @dataclass
 class NbvalRun:
     """The outcome of one nbval run: each cell's outcome by node id (``<path>::Cell <n>``,
-    the path relative to the root it ran in), the wall time and pytest's output."""
+    the path relative to the root it ran in), the wall time, pytest's output and, for each cell
+    that did not pass, the text of its failure or error report."""
 
     outcomes: dict[str, str]
     seconds: float
     returncode: int
     output: str
+    reports: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> set[str]:
@@ -577,6 +591,7 @@ def run_nbval(root: Path | str, notebooks: Sequence[Path | str], *, workers: int
         r = subprocess.run([*cmd, *rel], cwd=root, env=run_env, capture_output=True, text=True)
         seconds = time.perf_counter() - t
         outcomes: dict[str, str] = {}
+        reports: dict[str, str] = {}
         if junit.exists():
             by_class = {p.replace("/", "."): p for p in rel}  # pytest's junit class name of a path
             for case in ET.parse(junit).getroot().iter("testcase"):
@@ -585,7 +600,8 @@ def run_nbval(root: Path | str, notebooks: Sequence[Path | str], *, workers: int
                 for child in case:
                     if child.tag in ("failure", "error"):
                         kind = "failed"
+                        reports[f"{path}::{case.get('name')}"] = f"{child.get('message', '')}\n{child.text or ''}"
                     elif child.tag == "skipped" and kind == "passed":
                         kind = "skipped"
                 outcomes[f"{path}::{case.get('name')}"] = kind
-    return NbvalRun(outcomes, seconds, r.returncode, r.stdout + r.stderr)
+    return NbvalRun(outcomes, seconds, r.returncode, r.stdout + r.stderr, reports)

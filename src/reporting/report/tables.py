@@ -44,6 +44,7 @@ SUPPRESSED = "c"
 SMALL_MAX = 5  # counts 1 to SMALL_MAX are suppressed when asked
 UNIT_LABELS = {"count": "number", "percent": "%", "rate_per_10k": "rate per 10,000"}
 TREND_YEARS = 5
+VALUE_DECIMALS = 1  # decimal places of the percentages and rates printed (counts: whole numbers)
 
 
 # -- specifications ------------------------------------------------------------------------
@@ -464,8 +465,8 @@ def _containing_year(p: Period) -> ReportingYear:
     return ReportingYear(p.start.year if p.start.month >= 4 else p.start.year - 1)
 
 
-def columns_for(spec: TableSpec, year: ReportingYear | str, figures: IndicatorSet) -> list[Column]:
-    """The period columns of ``spec`` for a report of ``year``: those whose year has data."""
+def period_columns(spec: TableSpec, year: ReportingYear | str) -> list[Column]:
+    """Every period column ``spec`` has in a report of ``year`` (whether or not its year has data)."""
     y = ReportingYear.parse(year)
     if spec.columns == "years":
         cols = [Column(t.label, t, year=t) for t in (y.shift(-k) for k in range(TREND_YEARS - 1, -1, -1))]
@@ -481,7 +482,12 @@ def columns_for(spec: TableSpec, year: ReportingYear | str, figures: IndicatorSe
         else:
             raise ValueError(f"table {spec.id}: columns {spec.columns!r} are not period columns")
         cols = [Column(p.label, _containing_year(p), period=p) for p in periods]
-    return [c for c in cols if figures.has_year(c.source_year)]
+    return cols
+
+
+def columns_for(spec: TableSpec, year: ReportingYear | str, figures: IndicatorSet) -> list[Column]:
+    """The period columns of ``spec`` for a report of ``year``: those whose year has data."""
+    return [c for c in period_columns(spec, year) if figures.has_year(c.source_year)]
 
 
 # -- tables --------------------------------------------------------------------------------
@@ -505,9 +511,7 @@ class Table:
 
     @property
     def parts(self) -> tuple[str, ...]:
-        if self.spec.values_only or all(row_unit(r) == "count" for r in self.spec.rows):
-            return (VALUE,)
-        return ALL_PARTS
+        return table_parts(self.spec)
 
     def frame(self) -> pd.DataFrame:
         """The unrounded numbers: rows as labelled, columns ``(period, part)``; NaN where absent."""
@@ -523,6 +527,14 @@ class Table:
             data.append(line)
         return pd.DataFrame(data, index=pd.Index([row_label(r) for r in self.spec.rows], name="Indicator"),
                             columns=_column_index(self.columns, self.parts))
+
+
+def table_parts(spec: TableSpec) -> tuple[str, ...]:
+    """The parts shown under each period: the value alone when the table asks for it or all its
+    rows are counts, else numerator, denominator and value."""
+    if spec.values_only or all(row_unit(r) == "count" for r in spec.rows):
+        return (VALUE,)
+    return ALL_PARTS
 
 
 def _column_index(columns: list[Column], parts: tuple[str, ...]) -> pd.MultiIndex:
@@ -608,8 +620,8 @@ def present_cell(f: Figure | None, part: str, suppress_small: bool = False) -> t
     if count or part != VALUE:
         n = int(round_half_away(raw, 0))
         return str(n), n
-    v = round_half_away(raw, 1)
-    text = f"{v:.1f}%" if f.unit == "percent" else f"{v:.1f}"
+    v = round_half_away(raw, VALUE_DECIMALS)
+    text = f"{v:.{VALUE_DECIMALS}f}%" if f.unit == "percent" else f"{v:.{VALUE_DECIMALS}f}"
     return text, v
 
 
