@@ -15,12 +15,12 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from reporting.generate.synthetic import generate_council
 from reporting.report.build import BuildOptions, BuildResult, build
+from reporting.report.golden import working_folder
 
 LA = "synthetic"
 YEAR = "2016-17"
@@ -43,16 +43,6 @@ class Built:
     @property
     def cache(self) -> Path:
         return self.base / CACHE
-
-
-@contextmanager
-def working_folder(path: Path) -> Iterator[None]:
-    old = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 def options(**changes) -> BuildOptions:

@@ -232,20 +232,26 @@ class CodeIdentity:
     report: str
 
 
-def _code_sha(parts: Sequence[str]) -> str:
+def sha256_files(files: Iterable[Path], base: Path, suffixes: Sequence[str]) -> str:
+    """sha256 over the files with one of ``suffixes`` (``__pycache__`` skipped), each by its path
+    relative to ``base`` and its bytes, in path order: the identity of a body of code or data."""
     h = hashlib.sha256()
-    files = []
-    for part in parts:
-        p = PACKAGE_DIR / part
-        files += [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()]
     for f in sorted(set(files)):
-        if "__pycache__" in f.parts or f.suffix not in (".py", ".csv", ".ipynb", ".toml", ".json"):
+        if "__pycache__" in f.parts or f.suffix not in suffixes:
             continue
-        h.update(f.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(f.relative_to(base).as_posix().encode())
         h.update(b"\0")
         h.update(f.read_bytes())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def _code_sha(parts: Sequence[str]) -> str:
+    files = []
+    for part in parts:
+        p = PACKAGE_DIR / part
+        files += [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()]
+    return sha256_files(files, PACKAGE_DIR, (".py", ".csv", ".ipynb", ".toml", ".json"))
 
 
 def code_identity() -> CodeIdentity:

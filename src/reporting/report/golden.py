@@ -110,15 +110,9 @@ class GoldenPaths:
 
 # -- inputs ---------------------------------------------------------------------------------------
 def _sha_files(files: Sequence[Path], base: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(set(files)):
-        if "__pycache__" in f.parts or f.suffix not in (".py", ".csv", ".toml", ".json"):
-            continue
-        h.update(f.relative_to(base).as_posix().encode())
-        h.update(b"\0")
-        h.update(f.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
+    from reporting.report.build import sha256_files
+
+    return sha256_files(files, base, (".py", ".csv", ".toml", ".json"))
 
 
 def demo_key(la: str = DEFAULT_LA, root: Path = REPO_ROOT) -> str:
@@ -209,7 +203,8 @@ def ensure_inputs(root: Path | str = REPO_ROOT, la: str = DEFAULT_LA, years: Seq
 
 # -- regeneration -----------------------------------------------------------------------------------
 @contextmanager
-def _working_folder(path: Path) -> Iterator[None]:
+def working_folder(path: Path) -> Iterator[None]:
+    """Run the enclosed block with ``path`` as the working folder (restored after)."""
     old = os.getcwd()
     os.chdir(path)
     try:
@@ -228,7 +223,7 @@ def regenerate(root: Path | str = REPO_ROOT, la: str = DEFAULT_LA, years: Sequen
     root = Path(root)
     years = list(years or report_years())
     paths = ensure_inputs(root, la, years, jobs=jobs, progress=progress, fresh_demo=True)
-    with _working_folder(root):  # parameters relative to the repository
+    with working_folder(root):  # parameters relative to the repository
         results = build_many(build_options(paths, years, jobs=jobs, progress=progress, relative=True))
     new = {f"{y}/{p.name}": p.read_text(encoding="utf-8")
            for y, r in zip(years, results, strict=True) for p in sorted((root / r.out_dir / "notebooks").glob("*.ipynb"))}
