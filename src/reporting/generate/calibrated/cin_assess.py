@@ -9,8 +9,12 @@ either within its timescale (initial 10, core 35, single 45 working days, as
 ``s47_assessments.TIMESCALES``) or beyond it; when both are possible the assessment is
 *free* and the choice is made last, so that each year's timely count is exact. Counts
 per year are exact too: mandatory assessments (every referral assessed as not in need,
-or still being assessed at 31 March) come first, then first assessments of episodes of
-need, then re-assessments of episodes already open, as many as each year needs.
+or still being assessed at 31 March, and the assessment that starts with each S47 enquiry
+behind a plan) come first, then first assessments of episodes of need, then
+re-assessments of episodes already open, as many as each year needs. An assessment still
+open on 31 March started at most 45 working days before (DfE rule 8670Q); an episode's
+first assessment is completed before a later enquiry (and its assessment) starts, and an
+episode with an enquiry in the year is not re-assessed besides.
 
 The council moves from initial and core assessments to the single child and family
 assessment on ``SWITCH`` (1 October 2013): assessments starting before it are initial
@@ -20,9 +24,12 @@ core assessment is completed by 31 March 2014.
 Section 47 enquiries
 --------------------
 The enquiries behind plans come from :mod:`.cin_plans`. Enquiries whose conference
-decided on no plan, and enquiries without a conference, are added to episodes referred
-in the year so that the report's enquiries started and share going to conference are
-exact. Conferences fall on working days.
+decided on no plan, and enquiries without a conference, are added to episodes of need
+referred in the year, with the episode's first assessment, so that the report's enquiries
+started and share going to conference are exact. Conferences fall on working days. The
+census that shows an enquiry shows an assessment of its episode (DfE rule 2991Q; before
+the single assessment an initial one, which the DfE validator does not read), and no
+enquiry is in an episode closed as not in need (RC8, rule 2990).
 """
 
 from __future__ import annotations
@@ -95,23 +102,29 @@ class _Pending:
 
 
 def _window(start: np.ndarray, close: np.ndarray, years: list[CinYear], first_year: int, kind: str,
-            min_days: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            min_days: int = 0, beyond: bool = False, room: int = 60
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Completion window inside one reporting year: the start's year when there is room (the
-    episode closes in it, or 60+ days remain), else the next year. Returns (lo, hi, year index);
-    year -1 where no window exists."""
+    episode closes in it, or ``room`` days or more remain), else the next year. Returns (lo, hi, year index);
+    year -1 where no window exists. With ``beyond``, an assessment of the last year with no room
+    left in it is completed after the data end (year index ``len(years)``: open in the last
+    census, counted in no year)."""
     n_y = len(years)
     yi = year_index(start, first_year)
     yi_c = np.clip(yi, 0, n_y - 1)
     ye = np.array([y.end for y in years])[yi_c]
     nxt = np.clip(yi + 1, 0, n_y - 1)
     ye_next = np.array([y.end for y in years])[nxt]
-    same = (close <= ye) | (ye - start >= 60)
+    same = (close <= ye) | (ye - start >= room)
     lo = np.where(same, start + 1 + min_days, ye + 1)
     hi = np.where(same, np.minimum(close, ye), np.minimum(close, ye_next))
     year = np.where(same, yi, yi + 1)
     if kind in ("initial", "core"):
         hi = np.minimum(hi, IC_LAST)
-    bad = (hi < lo) | (yi < 0) | (year >= n_y) | ((~same) & (yi + 1 >= n_y))
+    after = (~same) & (yi == n_y - 1)
+    if beyond:
+        hi = np.where(after, np.minimum(close, ye + 110), hi)
+    bad = (hi < lo) | (yi < 0) | (yi >= n_y) | (after & (not beyond))
     return lo, hi, np.where(bad, -1, year)
 
 
@@ -124,6 +137,7 @@ def _settle(kind: str, pend: pd.DataFrame, years: list[CinYear], rng, notes: lis
     timely = np.where(can_t & ~can_l, True, False)
     free = can_t & can_l
     year = pend["year"].to_numpy()
+    timely |= (year >= len(years)) & can_t  # completed after the data end: counted in no year
     for y in years:
         idx = np.flatnonzero(year == y.idx)
         if not len(idx):
@@ -193,6 +207,21 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     close = np.where(nin, ye_ref, close)  # provisional: the assessment may take until 31 March
     close = np.where(co, ye_ref + 120, close)
     a_start = np.where(nin | co, np.minimum(a_start, ye_ref), a_start)
+    # every S47 enquiry behind a plan has an assessment started with it (both follow the same
+    # strategy discussion), so each census showing the enquiry shows an assessment of its episode
+    # (DfE rule 2991Q; an enquiry waiting for its conference on 31 March is recent, and so is
+    # its assessment, completed the next year). The episode's own first assessment is then not
+    # drawn when it would start within 30 days of such an enquiry.
+    ps = plans["s47"].to_numpy()
+    pep = plans["episode"].to_numpy()
+    keep_s = ps >= years[0].start
+    ps, pep = ps[keep_s], pep[keep_s]
+    near = np.zeros(len(eps), bool)
+    near[pep[np.abs(ps - a_start[pep]) <= 30]] = True
+    # ... and is completed before a later enquiry starts (one assessment at a time)
+    later = ps > a_start[pep] + 30
+    first_close = close.copy()
+    np.minimum.at(first_close, pep[later], ps[later] - 1)
     out = []
     done_end = np.full(len(eps), -1, dtype=np.int64)  # latest completion per episode (row = episode id)
     # ---------------------------------------------------------------- initial (and core)
@@ -208,14 +237,18 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     yr = np.where(co[m], yi_ref[m] + span, yr)
     ok = (yr >= 0) & (hi >= lo)
     pend.add(ep_id[m][ok], a_start[m][ok], lo[ok], hi[ok], yr[ok])
+    s_old = ps < SWITCH  # the enquiries' assessments (initial ones are short: in the year if 3 weeks remain)
+    lo, hi, yr = _window(ps[s_old], close[pep[s_old]], years, first_year, "initial", room=21)
+    ok = yr >= 0
+    pend.add(pep[s_old][ok], ps[s_old][ok], lo[ok], hi[ok], yr[ok])
     mand = pend.frame()
     # optional: first assessments of episodes of need referred before the switch
-    cand = np.flatnonzero(old & (kind_ep == "need") & (origin != "cla"))
-    lo, hi, yr = _window(a_start[cand], close[cand], years, first_year, "initial")
+    cand = np.flatnonzero(old & (kind_ep == "need") & (origin != "cla") & ~near)
+    lo, hi, yr = _window(a_start[cand], first_close[cand], years, first_year, "initial")
     okc = yr >= 0
     prim = pd.DataFrame({"episode": ep_id[cand][okc], "start": a_start[cand][okc], "lo": lo[okc], "hi": hi[okc],
                          "year": yr[okc]})
-    chosen = _choose_counts("initial", years, mand, prim, eps, close, rng, notes, first_year)
+    chosen = _choose_counts("initial", years, mand, prim, eps, close, rng, notes, first_year, (ps, pep))
     initial = _settle("initial", chosen, years, rng, notes, shares)
     out.append(initial)
     np.maximum.at(done_end, initial["episode"].to_numpy(), initial["end"].to_numpy())
@@ -227,6 +260,8 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     is_co = co[e_ids]
     is_nin = nin[e_ids]
     ye_c = ye_ref[e_ids]
+    # a carry-over's core starts by 31 March (its initial completed), so the next census shows it
+    c_start = np.where(is_co & (ini.to_numpy() <= ye_c), np.minimum(c_start, ye_c), c_start)
     lo, hi, yr = _window(c_start, close[e_ids], years, first_year, "core")
     lo = np.where(is_co, ye_c + 1, lo)
     hi = np.where(is_co, np.minimum(ye_c + 110, IC_LAST), hi)
@@ -238,7 +273,7 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     opt = ok & ~is_co & (~is_nin | (rng.random(len(ok)) < 0.2))
     prim_c = pd.DataFrame({"episode": e_ids[opt], "start": c_start[opt], "lo": lo[opt], "hi": hi[opt],
                            "year": yr[opt]})
-    chosen = _choose_counts("core", years, mand_c, prim_c, eps, close, rng, notes, first_year)
+    chosen = _choose_counts("core", years, mand_c, prim_c, eps, close, rng, notes, first_year, (ps, pep))
     core = _settle("core", chosen, years, rng, notes, shares)
     out.append(core)
     np.maximum.at(done_end, core["episode"].to_numpy(), core["end"].to_numpy())
@@ -252,12 +287,17 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     ok = (yr >= 0) & (yr < n_y) & (hi >= lo)
     mand = pd.DataFrame({"episode": ep_id[m][ok], "start": a_start[m][ok], "lo": lo[ok], "hi": hi[ok],
                          "year": yr[ok]})
-    cand = np.flatnonzero(new & (kind_ep == "need") & (origin != "cla"))
-    lo, hi, yr = _window(a_start[cand], close[cand], years, first_year, "single")
+    s_new = ps >= SWITCH  # the enquiries' assessments (those of the last weeks of the data end after it)
+    lo, hi, yr = _window(ps[s_new], close[pep[s_new]], years, first_year, "single", beyond=True)
+    ok = yr >= 0
+    mand = pd.concat([mand, pd.DataFrame({"episode": pep[s_new][ok], "start": ps[s_new][ok], "lo": lo[ok],
+                                          "hi": hi[ok], "year": yr[ok]})], ignore_index=True)
+    cand = np.flatnonzero(new & (kind_ep == "need") & (origin != "cla") & ~near)
+    lo, hi, yr = _window(a_start[cand], first_close[cand], years, first_year, "single")
     okc = yr >= 0
     prim = pd.DataFrame({"episode": ep_id[cand][okc], "start": a_start[cand][okc], "lo": lo[okc], "hi": hi[okc],
                          "year": yr[okc]})
-    chosen = _choose_counts("single", years, mand, prim, eps, close, rng, notes, first_year)
+    chosen = _choose_counts("single", years, mand, prim, eps, close, rng, notes, first_year, (ps, pep))
     single = _settle("single", chosen, years, rng, notes, shares)
     out.append(single)
     np.maximum.at(done_end, single["episode"].to_numpy(), single["end"].to_numpy())
@@ -274,13 +314,14 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
                          after)
     new_close = np.where(co & (new_close <= ye_ref), wd_add(ye_ref, 1 + gap), new_close)
     eps.loc[fin, "close"] = new_close[fin]
-    s47 = _s47(years, eps, plans, rng, notes)
+    s47 = _s47(years, eps, plans, assessments, rng, notes)
     return AssessBook(assessments.sort_values(["episode", "start"], kind="mergesort").reset_index(drop=True),
                       s47, notes, shares)
 
 
 def _choose_counts(kind: str, years: list[CinYear], mand: pd.DataFrame, prim: pd.DataFrame, eps: pd.DataFrame,
-                   close: np.ndarray, rng, notes: list[str], first_year: int) -> pd.DataFrame:
+                   close: np.ndarray, rng, notes: list[str], first_year: int,
+                   s47: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
     """Mandatory assessments plus as many optional ones (first assessments, then re-assessments)
     as make each year's count of ``kind`` completed exact."""
     mand, prim = _feasible(kind, mand), _feasible(kind, prim)
@@ -302,7 +343,7 @@ def _choose_counts(kind: str, years: list[CinYear], mand: pd.DataFrame, prim: pd
             parts.append(pool.iloc[pick(rng, np.arange(len(pool)), need)])
             continue
         parts.append(pool)
-        extra = _extras(kind, y, need - len(pool), eps, close, rng)
+        extra = _extras(kind, y, need - len(pool), eps, close, rng, s47)
         if len(extra) < need - len(pool):
             notes.append(f"{y.label}: only {have + len(pool) + len(extra)} {kind} assessments could be placed "
                          f"for {want}")
@@ -319,8 +360,10 @@ def _feasible(kind: str, df: pd.DataFrame) -> pd.DataFrame:
     return df[(ta <= tb) | (la <= lb)]
 
 
-def _extras(kind: str, y: CinYear, n: int, eps: pd.DataFrame, close: np.ndarray, rng) -> pd.DataFrame:
-    """Re-assessments of episodes of need referred before the year and open through most of it."""
+def _extras(kind: str, y: CinYear, n: int, eps: pd.DataFrame, close: np.ndarray, rng,
+            s47: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """Re-assessments of episodes of need referred before the year and open through most of it
+    (not of an episode whose S47 enquiry of the year, or of the months before, has its own)."""
     ref = eps["ref"].to_numpy()
     lo_s = np.maximum(ref + 30, y.start)
     if kind == "single" and y.start < SWITCH:
@@ -331,7 +374,10 @@ def _extras(kind: str, y: CinYear, n: int, eps: pd.DataFrame, close: np.ndarray,
     hi_s = hi_c - (25 if kind == "initial" else 75)
     if kind == "initial":
         hi_s = np.minimum(hi_s, SWITCH - 1)
-    ok = (eps["kind"].to_numpy() == "need") & (ref < y.start - 60) & (hi_s >= lo_s)
+    ps, pep = s47
+    busy = np.zeros(len(eps), bool)
+    busy[pep[(ps >= y.start - 150) & (ps <= y.end)]] = True
+    ok = (eps["kind"].to_numpy() == "need") & (ref < y.start - 60) & (hi_s >= lo_s) & ~busy
     cand = np.flatnonzero(ok)
     if not len(cand):
         return pd.DataFrame(columns=["episode", "start", "lo", "hi", "year"])
@@ -342,8 +388,12 @@ def _extras(kind: str, y: CinYear, n: int, eps: pd.DataFrame, close: np.ndarray,
                          "year": y.idx})
 
 
-def _s47(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFrame, rng, notes: list[str]) -> pd.DataFrame:
-    first_year = int(years[0].label[:4])
+def _s47(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFrame, assessments: pd.DataFrame, rng,
+         notes: list[str]) -> pd.DataFrame:
+    """Every S47 enquiry: those behind plans, then conferences that decided on no plan and enquiries
+    without a conference, in episodes of need referred in the year (never in an episode closed as
+    not in need: an enquiry that leads nowhere leaves the child in need, or closes the case RC7),
+    started with the episode's first assessment (the same census shows both)."""
     plan_s47 = pd.DataFrame({"episode": plans["episode"].to_numpy(), "start": plans["s47"].to_numpy(),
                              "icpc": plans["start"].to_numpy(), "plan": plans.index.to_numpy()})
     rows = [plan_s47]
@@ -351,9 +401,31 @@ def _s47(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFrame, rng, note
     close = eps["close"].to_numpy()
     kind = eps["kind"].to_numpy()
     origin = eps["origin"].to_numpy()
+    # the episode's first assessment when it started with the referral
+    first = assessments.sort_values(["episode", "start"], kind="mergesort").groupby("episode").head(1)
+    fe = first["episode"].to_numpy()
+    prim = first["start"].to_numpy() - ref[fe] <= 3
+    prim_kind = np.full(len(eps), "", dtype=object)
+    prim_kind[fe[prim]] = first["kind"].to_numpy()[prim]
+    has_prim = prim_kind != ""
     used = np.zeros(len(eps), bool)
     ps = plan_s47["start"].to_numpy()
     pi = plan_s47["icpc"].to_numpy()
+
+    def hosts(mask: np.ndarray, k: int, what: str, label: str) -> np.ndarray:
+        """``k`` episodes of ``mask``, those with a first assessment before the others."""
+        good = np.flatnonzero(mask & has_prim)
+        if k <= len(good):
+            return pick(rng, good, k)
+        rest = np.flatnonzero(mask & ~has_prim)
+        notes.append(f"{label}: only {len(good)} episodes with a first assessment can hold the {k} {what}; "
+                     f"{min(k - len(good), len(rest))} go to episodes without one")
+        return np.sort(np.concatenate([good, pick(rng, rest, min(k - len(good), len(rest)))]))
+
+    def with_assessment(at: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """An enquiry in an episode assessed with an initial assessment starts before the switch."""
+        return np.where((prim_kind[at] != "") & (prim_kind[at] != "single"), np.minimum(s, SWITCH - 1), s)
+
     for y in years:
         in_y = (ps >= y.start) & (ps <= y.end)
         with_icpc = int((in_y & (pi <= y.end)).sum())
@@ -363,33 +435,26 @@ def _s47(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFrame, rng, note
             notes.append(f"{y.label}: S47 enquiries: plans alone give {int(in_y.sum())} enquiries and "
                          f"{with_icpc} conferences, more than the {y.s47} and {y.icpc} published")
         x, none = max(x, 0), max(none, 0)
-        room = (ref >= y.start) & (ref <= y.end - 40) & ~used
-        host = np.flatnonzero(room & (kind == "need") & (origin == "plain") & (close - ref >= 45))
-        if x > len(host):
-            notes.append(f"{y.label}: only {len(host)} episodes can hold the {x} conferences without a plan")
-            x = len(host)
-        at = pick(rng, host, x)
+        room = (ref >= y.start) & (ref <= y.end - 40) & ~used & (kind == "need") & (origin == "plain")
+        host = room & (close - ref >= 45)
+        if x > int(host.sum()):
+            notes.append(f"{y.label}: only {int(host.sum())} episodes can hold the {x} conferences without a plan")
+            x = int(host.sum())
+        at = hosts(host, x, "conferences without a plan", y.label)
         used[at] = True
-        s = np.minimum(ref[at] + rng.integers(0, 10, len(at)), y.end - 35)
+        s = with_assessment(at, np.minimum(ref[at] + rng.integers(0, 10, len(at)), y.end - 35))
         wd = np.where(rng.random(len(at)) < 0.8, rng.integers(5, 16, len(at)), rng.integers(16, 26, len(at)))
         wd = np.minimum(wd, np.maximum(wd_between(s, np.minimum(close[at], y.end)), 1))
         rows.append(pd.DataFrame({"episode": at, "start": s, "icpc": wd_add(s, wd), "plan": -1}))
-        # enquiries without a conference: most in episodes closed as not in need
-        host_nin = np.flatnonzero(room & (kind == "nin") & (close - ref >= 5))
-        host_need = np.flatnonzero(room & (kind == "need") & (origin == "plain") & ~used)
-        n_nin = min(int(round(0.6 * none)), len(host_nin))
-        n_need = none - n_nin
-        if n_need > len(host_need):
-            n_nin = min(none - len(host_need), len(host_nin))
-            n_need = none - n_nin
-        if n_need > len(host_need):
-            notes.append(f"{y.label}: only {n_nin + len(host_need)} episodes can hold {none} enquiries without "
-                         "a conference")
-            n_need = len(host_need)
-        at = np.concatenate([pick(rng, host_nin, n_nin), pick(rng, host_need, n_need)])
+        # enquiries without a conference
+        room &= ~used
+        if none > int(room.sum()):
+            notes.append(f"{y.label}: only {int(room.sum())} episodes can hold {none} enquiries without a conference")
+            none = int(room.sum())
+        at = hosts(room, none, "enquiries without a conference", y.label)
         used[at] = True
-        s = ref[at] + np.minimum(rng.integers(0, 6, len(at)), np.maximum(close[at] - ref[at] - 1, 0))
+        s = with_assessment(at, ref[at] + np.minimum(rng.integers(0, 6, len(at)),
+                                                     np.maximum(close[at] - ref[at] - 1, 0)))
         rows.append(pd.DataFrame({"episode": at, "start": s, "icpc": FAR, "plan": -1}))
     out = pd.concat(rows, ignore_index=True)
-    del first_year
     return out.sort_values(["episode", "start"], kind="mergesort").reset_index(drop=True)

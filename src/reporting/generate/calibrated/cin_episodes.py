@@ -4,8 +4,8 @@ Four kinds of referral (``kind``), each with its own count per year:
 
 * ``nfa`` - no further action (``ReferralNFA`` true), closed on the referral date;
 * ``nin`` - assessed as not in need, closed RC8 within the year of the referral;
-* ``co`` - referred late in a year, still being assessed at 31 March (an episode of
-  need in that year's census), closed RC8 the next year: this is how DfE's yearly
+* ``co`` - referred in the last 45 working days of a year, still being assessed at 31 March
+  (an episode of need in that year's census), closed RC8 the next year: this is how DfE's yearly
   figures chain (``carry_in`` = last 31 March + started - ended - this 31 March);
 * ``need`` - episodes of need. ``origin`` says why they exist: ``plan`` (holding child
   protection plans, closed within 6 months of the last plan's end as often as the report
@@ -33,6 +33,7 @@ from reporting.generate.calibrated.cin_util import (
     numerator_for,
     pick,
     prev_working,
+    recent_since,
     sample_days,
     year_index,
 )
@@ -368,8 +369,8 @@ def build_episodes(years: list[CinYear], plans: pd.DataFrame, care: CareResult, 
         r = sample_days(rng, np.full(y.nin, y.start), np.full(y.nin, y.end - 12))
         other.append(pd.DataFrame({"kind": "nin", "origin": "nin", "ref": r, "close": r + 10,
                                    "reason": NOT_IN_NEED}))
-        if carry_out:
-            r = sample_days(rng, np.full(carry_out, y.end - 110), np.full(carry_out, y.end))
+        if carry_out:  # their assessment is open on 31 March: a recent one (DfE rule 8670Q)
+            r = sample_days(rng, np.full(carry_out, recent_since(y.end, 45)), np.full(carry_out, y.end))
             other.append(pd.DataFrame({"kind": "co", "origin": "co", "ref": r, "close": y.end + 30,
                                        "reason": NOT_IN_NEED}))
         r = sample_days(rng, np.full(y.nfa, y.start), np.full(y.nfa, y.end))

@@ -36,10 +36,12 @@ from reporting.generate.calibrated.cin_util import (
     apportion,
     day,
     pick,
+    recent_since,
     sample_working_days,
     wd_add,
     wd_between,
     working_days_in,
+    year_end_of,
 )
 from reporting.generate.calibrated.cin_years import HISTORY, CinYear
 
@@ -289,7 +291,13 @@ def _s47(plans: pd.DataFrame, rng: np.random.Generator) -> None:
     room = wd_between(np.maximum(prev_end, start - 80), start) - 1
     wd = np.clip(wd, 1, np.maximum(room, 1))
     s = wd_add(start, -wd)
-    # an enquiry may start on any day; most start on weekdays
+    # an enquiry still waiting for its conference on 31 March is a recent one (DfE rule 8675Q:
+    # started at most 15 working days before): the enquiry behind a plan starting after the
+    # year end starts no earlier
+    ye = year_end_of(s)
+    spans = start > ye
+    s = np.where(spans, np.maximum(s, recent_since(ye, 15)), s)
+    wd = np.where(spans, wd_between(s, start), wd)
     plans["s47"] = s
     plans["s47_wd"] = wd
 

@@ -93,6 +93,29 @@ def prev_working(days) -> np.ndarray:
     return (np.busday_offset(d, 0, roll="backward", holidays=_holidays()) - EPOCH).astype(np.int64)
 
 
+def recent_since(year_end, n: int) -> np.ndarray:
+    """The earliest day from which ``year_end`` (31 March) is at most ``n`` working days on.
+
+    Something still open on 31 March (an assessment not yet authorised, an S47 enquiry whose
+    conference is not yet held) is *recent* when it started on or after this day: DfE's
+    validation rules (8670Q: 45 working days for an assessment, 8675Q: 15 for an S47) ask
+    about anything older. Counted as the Data to Insight validator counts them -
+    ``ReferenceDate - CustomBusinessDay(n - 1)`` - and with weekends as the only days off:
+    bank holidays would put the day earlier, so this is the stricter reading of both.
+    """
+    d = EPOCH + np.asarray(year_end, dtype=np.int64).astype("timedelta64[D]")
+    return (np.busday_offset(d, -(n - 1), roll="forward") - EPOCH).astype(np.int64)
+
+
+def year_end_of(days) -> np.ndarray:
+    """The 31 March that ends the reporting year each day falls in."""
+    d = EPOCH + np.asarray(days, dtype=np.int64).astype("timedelta64[D]")
+    m = d.astype("datetime64[M]")
+    y = m.astype("datetime64[Y]").astype(np.int64) + 1970 + (m.astype(np.int64) % 12 >= 3)
+    ends = (np.array(y - 1970, dtype="datetime64[Y]").astype("datetime64[M]") + 2).astype("datetime64[D]") + 30
+    return (ends - EPOCH).astype(np.int64)
+
+
 def add_months(days, months: int) -> np.ndarray:
     """Calendar months later, as ``conventions.add_months`` (29 Feb + 12 months = 28 Feb)."""
     idx = pd.DatetimeIndex(to_dt(days)) + pd.DateOffset(months=months)
