@@ -457,3 +457,37 @@ def test_quarter_end_stocks_give_a_range():
         assert found["stock_flow.cla_missing_pct.apr-jun-2016"].verdict == verdict
         assert "101 / 1008..1010" in found["stock_flow.cla_missing_pct.apr-jun-2016"].arithmetic
     assert found["stock_flow.cla_quarterly_net.2016-17"].verdict == "contradiction"  # 1010 vs 1008
+
+
+def test_whole_numbers_where_decides_wide_ranges_at_their_ends_exactly():
+    # the population a rate per 10,000 implies spans thousands of whole numbers: the fast path
+    # (ends only) must give what trying every number gives, including half-open rounding ends
+    import math
+    from fractions import Fraction
+
+    from reporting.published.consistency import prints_as, rounding_interval, whole_numbers_where
+
+    def every(pred, lo, hi):
+        hits = [k for k in range(max(math.floor(lo) - 1, 0), math.ceil(hi) + 2) if pred(k)]
+        return (hits[0], hits[-1]) if hits else None
+
+    for count, printed, digits in [(1263, "45.1", 1), (431, "15.3", 1), (50, "2", 0), (7, "0.3", 1),
+                                   (1000, "40.0", 1), (1, "0.0", 1)]:
+        pub = Fraction(printed)
+        lo, hi = rounding_interval(pub, digits)
+        if lo <= 0:
+            continue  # no finite population range (a rate printing as zero)
+        def pred(d, count=count, pub=pub, digits=digits):
+            return d > 0 and prints_as(Fraction(10000 * count, d), pub, digits)
+        est = (10000 * count / hi, 10000 * count / lo)
+        assert whole_numbers_where(pred, *est) == every(pred, *est)
+    # a numerator capped by its denominator (implied numerators): the cap cuts the run
+    pub = Fraction("99.9")
+    lo, hi = rounding_interval(pub, 1)
+    den = 20000
+    def capped(k):
+        return k <= den and prints_as(Fraction(100 * k, den), pub, 1)
+    assert whole_numbers_where(capped, lo * den / 100, hi * den / 100) == every(capped, lo * den / 100,
+                                                                                  hi * den / 100)
+    # nothing qualifies: None, as before
+    assert whole_numbers_where(lambda k: False, Fraction(10), Fraction(500)) is None

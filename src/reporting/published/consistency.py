@@ -154,9 +154,23 @@ def whole_numbers_where(
 
     ``[lo, hi]`` is the real-valued estimate; the search widens it by one on each side, so
     half-open rounding ends are decided by ``pred`` itself. ``None`` when none qualifies.
+
+    ``pred`` must hold on one unbroken run of whole numbers (true of rounding a monotone
+    function such as ``n / d``). Wide ranges (a population a rate implies spans thousands)
+    are then decided at their ends: when ``pred`` holds at the first and last whole numbers
+    inside ``(lo, hi)``, it holds at every one between, and only the few numbers outside
+    them are tried one by one; otherwise every number is tried.
     """
-    start, stop = math.floor(lo) - 1, math.ceil(hi) + 1
-    hits = [k for k in range(max(start, 0), stop + 1) if pred(k)]
+    start, stop = max(math.floor(lo) - 1, 0), math.ceil(hi) + 1
+    inner_lo, inner_hi = max(math.floor(lo) + 1, start), math.ceil(hi) - 1
+    if inner_hi - inner_lo > 8 and pred(inner_lo) and pred(inner_hi):
+        first, last = inner_lo, inner_hi
+        while first - 1 >= start and pred(first - 1):
+            first -= 1
+        while last + 1 <= stop and pred(last + 1):
+            last += 1
+        return first, last
+    hits = [k for k in range(start, stop + 1) if pred(k)]
     return (hits[0], hits[-1]) if hits else None
 
 

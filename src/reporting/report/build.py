@@ -414,9 +414,13 @@ def _problem_order(p: Problem) -> tuple:
 
 
 def prepare(opts: BuildOptions, years: Sequence[ReportingYear], validate: Sequence[ReportingYear],
-            inputs: Sequence[InputFile], code: CodeIdentity) -> tuple[list[str], dict[str, list[dict]]]:
+            inputs: Sequence[InputFile], code: CodeIdentity,
+            meanwhile: Callable[[], None] | None = None) -> tuple[list[str], dict[str, list[dict]]]:
     """Make sure the cache holds the indicators of ``years`` and the validation summaries of
     ``validate``; compute what is missing. Returns the years computed and the summaries.
+
+    ``meanwhile`` is called once in this process, while the worker processes read the raw
+    files when there are some to read (the parent would otherwise wait idle), else at once.
 
     Raises
     ------
@@ -459,7 +463,11 @@ def prepare(opts: BuildOptions, years: Sequence[ReportingYear], validate: Sequen
         t = time.perf_counter()
         if opts.jobs > 1 and len(args) > 1:
             with _pool(opts.jobs) as ex:
-                results = list(ex.map(_read_worker, *zip(*args, strict=True)))
+                pending = ex.map(_read_worker, *zip(*args, strict=True))  # submitted: workers forked
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
+                results = list(pending)
         else:
             results = [_read_worker(*a) for a in args]
         _log(opts, f"read in {time.perf_counter() - t:.1f} s")
@@ -502,6 +510,8 @@ def prepare(opts: BuildOptions, years: Sequence[ReportingYear], validate: Sequen
             for label, text in computed:
                 path, key, _ = targets[ReportingYear.parse(label)]
                 _store(path, text, key)
+    if meanwhile is not None:
+        meanwhile()
     for y in validate:
         if y.label not in summaries:
             import csv
@@ -1030,6 +1040,17 @@ def _prepare_plans(plans: list[_Plan], todo: Sequence[int], code: CodeIdentity) 
     from reporting.report import reconciliation
 
     computed: dict[int, list[str]] = {i: [] for i in todo}
+
+    def warm() -> None:
+        # what the later steps of this process need anyway, done while the workers read:
+        # papermill (about 1.3 s of imports), DfE's files and the transcribed figures
+        import papermill  # noqa: F401
+
+        from reporting.published.figures import published_figures
+
+        _read_published(plans, todo)
+        published_figures()
+
     groups: dict[tuple, list[int]] = {}
     for i in todo:
         o = plans[i].opts
@@ -1038,7 +1059,8 @@ def _prepare_plans(plans: list[_Plan], todo: Sequence[int], code: CodeIdentity) 
         head = plans[max(idx, key=lambda i: plans[i].opts.year)]  # its inputs cover every year of the group
         years = sorted({y for i in idx for y in plans[i].years})
         validate = sorted({plans[i].opts.year for i in idx})
-        done, _ = prepare(head.opts, years, validate, head.inputs, code)
+        done, _ = prepare(head.opts, years, validate, head.inputs, code, meanwhile=warm)
+        warm = None
         for i in idx:
             computed[i] = [y for y in done if ReportingYear.parse(y) in plans[i].years]
     published = {**reconciliation.published_files_sha(), **{q["name"]: q["sha256"] for q in published_inputs()}}

@@ -180,17 +180,45 @@ def _shade(cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
-def _set_cell(cell, text: str, *, bold: bool = False, right: bool = False, size: float = 7.5) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+TABLE_CELL_STYLE = "Table Cell"  # 7.5 pt, no space after: defined once per document
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _add_table_cell_style(doc) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt
 
-    para = cell.paragraphs[0]
-    run = para.add_run(text)
-    run.bold = bold
-    run.font.size = Pt(size)
-    para.paragraph_format.space_after = Pt(0)
+    style = doc.styles.add_style(TABLE_CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(7.5)
+    style.paragraph_format.space_after = Pt(0)
+
+
+def _set_cell(cell, text: str, *, bold: bool = False, right: bool = False) -> None:
+    """Write ``text`` into the cell's first (empty) paragraph in the table-cell style.
+
+    Written as WordprocessingML directly (a paragraph style, optional right alignment, one run,
+    bold for header cells): python-docx's run and font setters cost about 0.3 ms a cell, and a
+    report has about 5,000 cells.
+    """
+    from lxml import etree
+
+    p = cell._tc.p_lst[0]
+    ppr = p.find(f"{{{_W}}}pPr")
+    if ppr is None:
+        ppr = etree.Element(f"{{{_W}}}pPr")
+        p.insert(0, ppr)
+    etree.SubElement(ppr, f"{{{_W}}}pStyle").set(f"{{{_W}}}val", "TableCell")
     if right:
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        etree.SubElement(ppr, f"{{{_W}}}jc").set(f"{{{_W}}}val", "right")
+    run = etree.SubElement(p, f"{{{_W}}}r")
+    if bold:
+        etree.SubElement(etree.SubElement(run, f"{{{_W}}}rPr"), f"{{{_W}}}b")
+    t = etree.SubElement(run, f"{{{_W}}}t")
+    t.text = text
+    if text != text.strip():
+        t.set(_XML_SPACE, "preserve")
 
 
 def _word_table(doc, p: Presented) -> None:
@@ -265,6 +293,7 @@ def write_docx(items: Sequence[Item], sentences: dict[str, list[str]], sections:
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10)
+    _add_table_cell_style(doc)
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
