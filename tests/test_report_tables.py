@@ -80,6 +80,19 @@ def test_not_available_keeps_its_reason_as_a_note():
     assert any("2012-13: source absent: contacts.csv" in n for n in p.notes)
 
 
+def test_a_caveat_on_a_figure_shown_is_a_footnote_too():
+    # the value is printed (not n/a) and the indicator's caveat on it goes under the table,
+    # naming the row and year; a figure without a note adds nothing
+    short = "history before 2011-12 not available"
+    fs = IndicatorSet({"2012-13": tidy([("cpp_repeat_2yrs", "2012-13", 161, 1145, 14.06, "", short)]),
+                       "2013-14": tidy([("cpp_repeat_2yrs", "2013-14", 133, 1340, 9.93)])})
+    p = presented_table("cpp_quality", fs, "2013-14")
+    row = p.text.loc["Children requiring a repeat CPP within 2 yrs"]
+    assert row[("2012-13", "Value")] == "14.1%"
+    assert any(n.endswith(f"2012-13: {short}.") for n in p.notes)
+    assert not any("2013-14" in n for n in p.notes)
+
+
 def test_suppression_of_small_numbers_only_when_asked():
     y = "2016-17"
     fs = IndicatorSet({y: tidy([

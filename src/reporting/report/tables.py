@@ -576,7 +576,8 @@ class Presented:
     units : list of str
         Unit of each row (``number``, ``%``, ``rate per 10,000``; empty in list tables).
     notes : list of str
-        Footnotes: why figures are not available, suppression.
+        Footnotes: why figures are not available, the caveats the indicators carry on the
+        figures shown (e.g. history too short to see earlier plans), suppression.
     """
 
     spec: TableSpec
@@ -633,7 +634,7 @@ def present(table: Table, suppress_small: bool = False) -> Presented:
         t_line, v_line = [], []
         for c in table.columns:
             f = table.figures[(i, c.header)]
-            if f is not None and f.value is None and f.note:
+            if f is not None and f.note:  # why a figure is absent, or a caveat on the one shown
                 notes.setdefault(f.note, []).append((row_label(row), c.header))
             for part in parts:
                 t, v = present_cell(f, part, suppress_small)
