@@ -63,3 +63,22 @@ def test_dfe_values_become_figures_for_any_council():
                          "denominator": "", "value": figs.loc["referrals", "value"], "note": ""}])
     t = reconcile(ind, figs.reset_index())
     assert t.loc[t.indicator_id == "referrals", "status"].tolist() == ["matches"]
+
+
+def test_a_rate_that_differs_says_which_population_each_side_used():
+    # 19,435 referrals over 281,152 children print 691.3 per 10,000; DfE printed 693.0, which
+    # for the same count implies about 280,447 children: the note gives both populations
+    fig = pd.DataFrame([{"figure_id": "r1", "indicator_id": "referral_rate", "period_label": "2016-17",
+                         "breakdown": "", "role": "value", "published": "693.0", "value": "693.0",
+                         "unit": "rate_per_10k", "precision": "1", "source": "dfe", "location": "c1"}])
+    ind = pd.DataFrame([{"indicator_id": "referral_rate", "period_label": "2016-17", "breakdown": "",
+                         "numerator": "19435", "denominator": "281152", "value": repr(19435 / 281152 * 10000),
+                         "note": ""}])
+    row = reconcile(ind, fig).iloc[0]
+    assert row["status"] == "differs"
+    assert "divides by 281,152 (population.csv)" in row["note"]
+    assert f"implies about {19435 / 693.0 * 10000:,.0f}" in row["note"] and "280,447" in row["note"]
+    # the same rate printed as the recomputation prints it: matches, no note
+    fig.loc[0, ["published", "value"]] = ["691.3", "691.3"]
+    row = reconcile(ind, fig).iloc[0]
+    assert row["status"] == "matches" and row["note"] == ""

@@ -68,15 +68,30 @@ def reconcile(indicators: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
         else:
             ok = computed == published if exact else matches(published, computed, _precision(rd["precision"]))
             status, diff = ("matches" if ok else "differs"), computed - published
+        note = rd.get("computed_note") or ""
+        if status == "differs" and rd["unit"] == "rate_per_10k":
+            note = "; ".join(n for n in (note, _population_note(rd, published)) if n)
         rows.append({
             "figure_id": rd["figure_id"], "indicator_id": rd["indicator_id"], "period_label": rd["period_label"],
             "breakdown": rd["breakdown"], "role": rd["role"], "published": rd["published"],
             "published_value": published, "recomputed": computed, "difference": diff, "status": status,
-            "source": rd["source"], "location": rd["location"], "note": rd.get("computed_note") or "",
+            "source": rd["source"], "location": rd["location"], "note": note,
         })
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["indicator_id", "period_label", "breakdown", "role", "figure_id"],
                            kind="mergesort").reset_index(drop=True)
+
+
+def _population_note(rd: dict, published: float) -> str:
+    """Why a rate per 10,000 can differ when its count agrees: the population. The population
+    the published rate implies for the recomputed count (count / rate x 10,000) beside the one
+    the recomputation used (its denominator, from ``population.csv``)."""
+    count, population = _num(rd.get("computed_numerator")), _num(rd.get("computed_denominator"))
+    if count is None or population is None or published <= 0:
+        return ""
+    implied = count / published * 10_000
+    return (f"population: the recomputation divides by {population:,.0f} (population.csv); for the same count "
+            f"of {count:,.0f} the published rate implies about {implied:,.0f}")
 
 
 def figures_from_dfe(published: pd.DataFrame) -> pd.DataFrame:
