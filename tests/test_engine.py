@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from reporting.cli import main
+from reporting.conventions import round_half_away
+from reporting.explain import value_line
 from reporting.indicator_reference import render
 from reporting.indicators.engine import OUTPUT_COLUMNS, periods_for
-from reporting.indicators.registry import catalogue, registry
+from reporting.indicators.registry import catalogue, full_definition, registry
 from reporting.periods import ReportingYear
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +84,44 @@ def test_explain_lists_records_with_a_warning(small_council, capsys):
     assert "numerator records:" in out and "denominator records:" in out
     assert main(["explain", "no_such_thing", "--la", "synthetic", "--year", "2016-17",
                  "--raw-dir", str(small_council)]) == 2
+
+
+def test_explain_rounds_the_value_as_printed_and_spells_out_the_definition(small_council, capsys):
+    assert main(["explain", "referral_source_police", "--la", "synthetic", "--year", "2016-17",
+                 "--raw-dir", str(small_council)]) == 0
+    out = capsys.readouterr().out
+    assert "# definition: Share of the year's referrals whose ReferralSource is 6 (Police). Numerator = those " \
+           "referrals; denominator = referrals." in out
+    (line,) = [ln for ln in out.splitlines() if ln.startswith("## 2016-17:")]
+    m = re.fullmatch(r"## 2016-17: value (\d+\.\d)% = 100 x (\d+) / (\d+) \(numerator \2, denominator \3\)", line)
+    assert m, line
+    assert float(m.group(1)) == round_half_away(100 * int(m.group(2)) / int(m.group(3)), 1)
+
+
+def test_value_line_at_the_reports_precision_with_the_exact_fraction():
+    assert value_line("percent", 27.579109853357345, 1234, 4474) == \
+        "value 27.6% = 100 x 1234 / 4474 (numerator 1234, denominator 4474)"
+    assert value_line("rate_per_10k", 34.749886, 977, 281153) == \
+        "value 34.7 per 10,000 = 10,000 x 977 / 281153 (numerator 977, children aged 0-17 281153)"
+    assert value_line("count", 977.0, 977, None) == "value 977 (records counted: 977)"
+    assert value_line("count", -12.0, None, None) == "value -12 (derived from other figures)"
+    assert value_line("percent", None, 0, 0) == "value not available (numerator 0, denominator 0)"
+    assert value_line("percent", 2.25, 9, 400).startswith("value 2.3%")  # half away from zero
+
+
+def test_every_as_above_definition_is_spelled_out_from_the_row_it_refers_to():
+    cat = catalogue()
+    referring = [i for i, e in cat.items() if e.definition.startswith("As above")]
+    assert len(referring) >= 17
+    for i in referring:
+        text = full_definition(i)
+        assert not text.startswith("As "), (i, text)
+        assert cat[i].label in text or "no ReferralSource" in text, (i, text)
+    assert full_definition("cpp_rate_sexual").startswith("Plans starting in the year with initial category SAB "
+                                                        "(Sexual) per 10000 children")
+    assert full_definition("referral_source_not_recorded") == (
+        "Share of the year's referrals with no ReferralSource. Numerator = those referrals; denominator = referrals.")
+    assert full_definition("contacts") == cat["contacts"].definition  # its own: unchanged
 
 
 def test_docs_indicators_md_is_current():

@@ -366,3 +366,45 @@ def test_pages_for_councils_with_many_symbols(la, year):
     summary = pd.read_csv(io.StringIO(files["summary.csv"]), dtype=str, keep_default_na=False)
     symbol = summary["council_status"].ne("")
     assert symbol.any() and summary.loc[symbol, "council"].eq("").all()
+
+
+def test_configured_comparators_are_never_replaced_by_the_default():
+    # "no-such-council" names no council: by default an error (reporting benchmark exits 2); with
+    # unknown="note" (the report's section) it is left out with a note, and Kent stays the only
+    # comparator: the region's councils are not brought in. 850 (the council itself) and a second
+    # Kent ("kent") are left out with a note too.
+    from reporting.published.councils import UnknownCouncil
+
+    with pytest.raises(UnknownCouncil):
+        benchmark_tables("hampshire", "2016-17", comparators=["886", "no-such-council"])
+    t = benchmark_tables("hampshire", "2016-17", comparators=["886", "no-such-council", "850", "kent"],
+                         unknown="note")
+    assert t["areas"].loc[t["areas"]["role"] == "comparator", "name"].tolist() == ["Kent"]
+    notes = " ".join(t["notes"]["note"])
+    assert "'no-such-council' (la.toml) is not a council in DfE's published files: left out" in notes
+    assert "Hampshire (850) is the council itself: left out" in notes
+    assert "Kent (886) is listed more than once" in notes
+    assert "Comparators: the councils Hampshire compares itself with (Kent)." in notes
+    assert "la.toml, key comparators" in notes  # the technical source, in a note of its own
+
+
+def test_chart_legend_counts_the_councils_with_a_figure():
+    # Kent and Dorset (835) in 2016-17: Dorset has no rate (no ONS population for its pre-2019 area),
+    # so the referral rate's mean rests on 1 council and the legend says so, not "2 councils"
+    from reporting.published.benchmark import councils_count, plot_measure
+
+    t = benchmark_tables("hampshire", "2016-17", comparators=["886", "835"])
+    labels = plot_measure(t, "referral_rate").axes[0].get_legend_handles_labels()[1]
+    assert "Comparator mean (1 council)" in labels
+    labels = plot_measure(t, "rereferral_percent").axes[0].get_legend_handles_labels()[1]
+    assert "Comparator mean (2 councils)" in labels  # Dorset publishes its re-referral percentage
+    assert councils_count([11, 12, 0]) == "11 to 12 councils" and councils_count([0]) == "no councils"
+
+
+def test_the_light_directory_knows_the_same_councils_as_the_panel():
+    # build_directory (validation) reads only the geography: same councils, codes and slugs as load_panel's
+    from reporting.published.benchmark import build_directory
+
+    light, full = build_directory(), load_panel().directory
+    assert set(light.councils) == set(full.councils)
+    assert all(light[k].aliases == full[k].aliases and light[k].codes == full[k].codes for k in full.councils)

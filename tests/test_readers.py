@@ -142,3 +142,57 @@ def test_la_toml_and_population_errors(tmp_path):
     (tmp_path / "population.csv").write_text("mid_year,population_0_17,source\n2016,28o442,ONS\n")
     with pytest.raises(InputError, match="line 2: field population_0_17: value '28o442': must be a whole number"):
         read_population(tmp_path / "population.csv")
+
+
+# -- la.toml: unknown keys are errors with the closest known key ------------------------------------
+LA_HEAD = 'name = "Hampshire"\nla_code = "850"\nla_code_9 = "E10000014"\nregion = "South East"\n'
+
+
+def test_la_toml_misspelt_comparators_is_an_error_naming_the_key(tmp_path):
+    # "comparitors" is not a key of la.toml: before, it was kept in `extra` and the comparators
+    # silently became the region's councils; now it fails, naming line, key, value and "comparators".
+    (tmp_path / "la.toml").write_text(LA_HEAD + 'comparitors = ["886", "936"]\n')
+    with pytest.raises(InputError) as exc:
+        read_la_toml(tmp_path / "la.toml", "hampshire", "hampshire/la.toml")
+    assert [str(p) for p in exc.value.problems] == [
+        "error: hampshire/la.toml:line 5: field comparitors: value \"['886', '936']\": unknown key in la.toml "
+        "(the toolkit would ignore it): did you mean 'comparators'? (known: name, la_code, la_code_9, region, "
+        "comparators, demo, generator)"]
+
+
+def test_la_toml_unknown_table_and_table_key(tmp_path):
+    # [demo] is a known table but "synthtic" is not one of its keys (closest: synthetic); [extras]
+    # is no table of la.toml at all (nothing close: the known keys are listed).
+    (tmp_path / "la.toml").write_text(LA_HEAD + '\n[demo]\nsynthtic = true\n\n[extras]\nx = 1\n')
+    with pytest.raises(InputError) as exc:
+        read_la_toml(tmp_path / "la.toml", "hampshire", "la.toml")
+    lines = [str(p) for p in exc.value.problems]
+    assert len(lines) == 2
+    assert lines[0].startswith("error: la.toml:line 7: field demo.synthtic: value 'True': unknown key in la.toml's "
+                               "[demo] table (the toolkit would ignore it): did you mean 'synthetic'?")
+    assert lines[1].startswith("error: la.toml:line 9: field extras: value '(a table)': unknown key in la.toml")
+    assert "did you mean" not in lines[1] and "known: name, la_code" in lines[1]
+
+
+def test_la_toml_comparators_must_be_codes(tmp_path):
+    # a comparator that is a table or an empty string is not a code; numbers are accepted as codes (886)
+    (tmp_path / "la.toml").write_text(LA_HEAD + 'comparators = ["", 886]\n')
+    with pytest.raises(InputError) as exc:
+        read_la_toml(tmp_path / "la.toml", "hampshire")
+    assert len(exc.value.problems) == 1 and "each comparator must be a DfE LA code" in str(exc.value)
+    (tmp_path / "la.toml").write_text(LA_HEAD + 'comparators = [886, "surrey"]\n')
+    assert read_la_toml(tmp_path / "la.toml", "hampshire").comparators == ("886", "surrey")
+
+
+def test_la_toml_written_by_the_generators_are_valid(tmp_path):
+    # the demo's la.toml has a [demo] table, the synthetic council's a [generator] table: both pass
+    from reporting.generate.calibrated.care_places import la_toml
+    from reporting.generate.synthetic import _la_toml
+    from reporting.periods import ReportingYear
+
+    (tmp_path / "demo.toml").write_bytes(la_toml(7))
+    demo = read_la_toml(tmp_path / "demo.toml", "hampshire")
+    assert demo.extra["demo"]["synthetic"] and len(demo.comparators) == 12
+    (tmp_path / "synthetic.toml").write_text(_la_toml("Synthetic Shire", "999", "E10000999", "South East", 7, 1.0,
+                                                      [ReportingYear(2016)], 1))
+    assert read_la_toml(tmp_path / "synthetic.toml", "synthetic").extra["generator"]["seed"] == 7

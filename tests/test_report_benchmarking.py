@@ -102,6 +102,11 @@ def test_the_section_is_in_report_html_with_contents_heading_tables_and_charts(h
         assert f'id="table-{t.id}"' in block and f'href="#table-{t.id}"' in page
     charted = [t.id for t in tables.section_tables("benchmarking") if t.chart != "none"]
     assert charted == [g.table_id for g in GROUPS if g.headline]
+    # looked after and placement stability: not published before 2020-21, so one line and no chart
+    for tid in ("bm_looked_after", "bm_placement_stability"):
+        assert f'figure-{tid}"' not in block and not (hampshire / "charts" / f"{tid}.svg").exists()
+    assert "DfE published no figures on children looked after for 2012-13 to 2016-17" in block
+    charted = [tid for tid in charted if tid not in ("bm_looked_after", "bm_placement_stability")]
     for tid in charted:
         fig = re.search(rf'<figure class="chart" id="figure-{tid}">\s*<svg[^>]*role="img"[^>]*>\s*'
                         rf'<title id="{tid}-title">([^<]+)</title>', block)
@@ -183,12 +188,62 @@ def test_a_council_not_in_dfe_files_gets_a_plain_statement(tmp_path_factory):
 
 
 def test_unknown_comparator_and_uncovered_year_degrade_plainly(tmp_path):
+    # "no-such-council" is configured but names no council (validation stops a build on it); the
+    # section itself leaves it out with a note and keeps Kent alone: never the region's councils
     (tmp_path / "la.toml").write_text('name = "Hampshire"\nla_code = "850"\nla_code_9 = "E10000014"\n'
                                       'region = "South East"\ncomparators = ["886", "no-such-council"]\n')
     s = BenchmarkSection("hampshire", YEAR, tmp_path)
-    assert s.compared and "the default comparators are used instead" in " ".join(s.sentences())
-    assert "Kent" in s.comparator_names and len(s.comparator_names) > 10  # the South East's councils
+    text = " ".join(s.sentences())
+    assert s.compared and s.comparator_names == ["Kent"]
+    assert "'no-such-council' (la.toml) is not a council in DfE's published files: left out" in text
+    assert "default" not in text
     later = BenchmarkSection("hampshire", "2025-26", tmp_path)  # the files end in 2024-25
     assert not later.compared and "not 2025-26" in later.sentences()[0]
     for t in tables.section_tables("benchmarking"):
         later.presented(t.id)  # tables (empty) rather than an error
+
+
+@pytest.fixture()
+def kent_and_dorset(tmp_path) -> BenchmarkSection:
+    """Hampshire 2016-17 with two comparators: Kent (886, every figure) and Dorset (835: DfE publishes
+    its counts but the ONS population file has no estimate for its pre-2019 area, so no rates)."""
+    (tmp_path / "la.toml").write_text('name = "Hampshire"\nla_code = "850"\nla_code_9 = "E10000014"\n'
+                                      'region = "South East"\ncomparators = ["886", "835"]\n')
+    return BenchmarkSection("hampshire", YEAR, tmp_path)
+
+
+def test_comparator_counts_agree_and_name_who_has_no_figure(kent_and_dorset):
+    s = kent_and_dorset
+    text = " ".join(s.sentences())
+    # who is compared, in words for Cabinet (no "la.toml" in the sentences)
+    assert ("Comparators: the 2 councils Hampshire compares itself with (Kent and Dorset)." in text
+            and "la.toml" not in text)
+    # the referral rate's mean rests on Kent alone (Dorset: no rate) and the sentence says 1, naming Dorset
+    assert "a mean of" in text and "across 1 comparator council (Dorset without a figure)" in text
+    # the re-referral percentage is published for both: 2
+    assert "across 2 comparator councils; " in text
+    p = s.presented("bm_referrals")
+    notes = " ".join(p.notes)
+    assert "Referrals per 10,000 children: 1 in every year shown" in notes  # not "the 2 ... that have one"
+    assert ("Dorset for Referrals per 10,000 children in 2012-13 to 2016-17: DfE publishes its count, but the ONS "
+            "population file has no estimate of its children (x)") in notes
+    assert "changed in the reorganisation of April 2019" in notes  # why Dorset has no population
+    # the chart: each panel knows the councils behind its mean and range (1 and 2, so render_chart puts
+    # them in the panels' titles rather than one legend entry claiming 2 for both)
+    assert [(pn.measure.id, pn.counted) for pn in p.panels] == [("referral_rate", "1 council"),
+                                                                 ("rereferral_percent", "2 councils")]
+    assert charts.render(p).svg
+    # the comparators table's footnotes: the technical source is there, not in the sentences
+    c_notes = " ".join(s.presented("bm_comparators").notes)
+    assert "la.toml, key comparators" in c_notes and "Dorset for Referrals per 10,000 children" in c_notes
+
+
+def test_a_table_with_nothing_published_is_one_line_and_no_chart(kent_and_dorset):
+    # DfE's looked-after files start in 2020-21: every cell of 2012-13 to 2016-17 would be n/a
+    p = kent_and_dorset.presented("bm_looked_after")
+    assert p.text.shape == (1, 1) and p.spec.id == "bm_looked_after"
+    assert p.text.iat[0, 0] == ("DfE published no figures on children looked after for 2012-13 to 2016-17 "
+                                "(its files have them from 2020-21).")
+    assert charts.render(p) is None
+    # a table with figures keeps its rows and its chart
+    assert len(kent_and_dorset.presented("bm_referrals").text) > 1

@@ -46,9 +46,14 @@ def _files(folder: Path) -> dict[str, bytes]:
 def test_outputs_are_all_there(built):
     out = built.out
     assert {p.name for p in out.iterdir()} == OUTPUTS
-    charted = [t.id for t in tables.TABLES if t.chart != "none"]
-    assert sorted(p.name for p in (out / "charts").iterdir()) == sorted(
-        [f"{t}.png" for t in charted] + [f"{t}.svg" for t in charted])
+    # every table with a chart has one, except benchmarking tables with nothing published for the
+    # council (a line says so instead); each chart is written as PNG and SVG
+    written = sorted(p.name for p in (out / "charts").iterdir())
+    charted = sorted({n.rsplit(".", 1)[0] for n in written})
+    assert written == sorted([f"{t}.png" for t in charted] + [f"{t}.svg" for t in charted])
+    always = [t.id for t in tables.TABLES if t.chart not in ("none", "benchmark")]
+    optional = [t.id for t in tables.TABLES if t.chart == "benchmark"]
+    assert set(always) <= set(charted) <= set(always) | set(optional)
     assert sorted(p.stem for p in (out / "notebooks").iterdir()) == sorted(tables.SECTION_IDS)
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")], "temporary folders left behind"
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -87,6 +92,33 @@ def test_manifest_lists_inputs_parameters_versions_and_outputs(built):
     assert len(listed) == sum(1 for p in built.out.rglob("*") if p.is_file()) - 1
 
 
+def test_every_output_says_the_data_is_synthetic_and_names_the_council(built):
+    """The test council is written by ``reporting generate`` (``[generator] synthetic = true`` in
+    its la.toml); a real council's outputs have no notice (tests/test_report_outputs.py)."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from reporting.report.provenance import GENERATED_NOTICE
+
+    html = (built.out / "report.html").read_text(encoding="utf-8")
+    header = html[html.index("<header>"):html.index("</header>")]
+    assert 'class="synthetic-notice"' in header and "not real children" in header
+    assert "(synthetic data)</title>" in html
+    footer = html[html.index("<footer>"):html.index("</footer>")]
+    assert "not real children" in footer and "from Synthetic Shire&#x27;s returns" in footer
+    assert "synthetic&#x27;s returns" not in html  # the slug is not shown as a name
+    wb = load_workbook(built.out / "tables.xlsx")
+    assert all(ws["A2"].value == GENERATED_NOTICE for ws in wb.worksheets)
+    contents = [r[0] for r in wb["Contents"].iter_rows(values_only=True) if r[0]]
+    assert "Council: Synthetic Shire (DfE local authority code 999); year 2016-17." in contents
+    doc = Document(str(built.out / "report.docx"))
+    assert GENERATED_NOTICE in doc.sections[0].header.paragraphs[0].text
+    assert any(GENERATED_NOTICE in p.text for p in doc.paragraphs[:3])
+    m = json.loads((built.out / "manifest.json").read_text(encoding="utf-8"))
+    assert (m["la"], m["council"], m["synthetic_data"], m["data_notice"]) == \
+        ("synthetic", "Synthetic Shire", True, GENERATED_NOTICE)
+
+
 def test_two_builds_give_identical_bytes_and_a_rebuild_reuses_results(built, tmp_path):
     base = tmp_path / "second"
     base.mkdir()
@@ -116,6 +148,9 @@ def test_word_tables_have_the_figures_of_the_excel_sheets(built):
     assert sheets == [t.id for t in tables.TABLES]
     word = docx_tables(built.out / "report.docx")
     assert len(word) == len(sheets)
+    from docx import Document
+
+    word_paragraphs = {p.text for p in Document(str(built.out / "report.docx")).paragraphs}
 
     def same(text: str, v) -> bool:
         """A Word cell shows the Excel value (openpyxl reads 3.0 back as 3)."""
@@ -126,14 +161,17 @@ def test_word_tables_have_the_figures_of_the_excel_sheets(built):
         return text == str(v)
 
     for sheet, rows in zip(sheets, word, strict=True):
-        indicator_table = tables.table_spec(sheet).columns != "list"
+        indicator_table = wb[sheet].cell(3, 2).value == "Unit"  # periods and parts, a unit column (not a list)
         xl = [list(r) for r in wb[sheet].iter_rows(min_row=3, values_only=True)]
         xl_body = xl[2:] if indicator_table else xl[1:]  # Excel: period row and part row
         word_body = rows[2:] if indicator_table and "Numerator" in rows[1] else rows[1:]
-        assert word_body, sheet
-        if not indicator_table and word_body[0][0] == "None.":  # an empty list table: no row in Excel either
-            assert not xl_body or all(v is None for v in xl_body[0]), sheet
+        if not indicator_table and not word_body:  # an empty list table: no body row in Word or Excel,
+            assert all(v is None for v in xl_body[0]), sheet  # its notes (the same in both) say why
+            notes = [r[0] for r in xl_body[1:] if r[0] is not None]
+            assert notes and notes == [n for n in notes if n in word_paragraphs], sheet
+            assert "None." not in notes or len(notes) == 1, sheet
             continue
+        assert word_body, sheet
         for wrow, xrow in zip(word_body, xl_body, strict=False):
             values = xrow[2:] if indicator_table else xrow[1:]  # Excel has a unit column
             assert wrow[0] == xrow[0], (sheet, wrow[0])
@@ -182,3 +220,53 @@ def test_a_failing_notebook_is_reported_with_its_cell_and_error(tmp_path):
     assert first.startswith("notebook 2016-17/overview.ipynb failed in cell ")
     assert "open_section" in first and "KeyError" in first
     assert not (tmp_path / "cache" / "overview.ipynb").exists()
+
+
+def test_a_bad_report_year_stops_the_build_before_the_history_is_read(council_copy, tmp_path, monkeypatch, capsys):
+    """Validation errors in the report year stop the build once that year is checked: with one job
+    no other year is read; with worker processes the workers are stopped. The messages are
+    ``reporting validate``'s (file, line, field, value, rule) and the exit code is 1."""
+    import multiprocessing
+    import re
+
+    from helpers_raw import HOSTILE
+
+    from reporting.cli import main
+    from reporting.report import build as build_module
+
+    year = council_copy / "2016-17"
+    shutil.copyfile(HOSTILE / "bad_dates_contacts.csv", year / "contacts.csv")
+    xml = (year / "cin_census.xml").read_text(encoding="utf-8")
+    first = re.search(r"<CINclosureDate>[^<]*</CINclosureDate>", xml)
+    (year / "cin_census.xml").write_text(xml[:first.start()] + "<CINclosureDate>2016-02-30</CINclosureDate>"
+                                         + xml[first.end():], encoding="utf-8")
+    line = xml[:first.start()].count("\n") + 1  # the line of <CINclosureDate> itself
+
+    assert main(["validate", "--la", "synthetic", "--year", "2016-17", "--raw-dir", str(council_copy)]) == 1
+    out, _ = capsys.readouterr()
+    expected = sorted(ln for ln in out.splitlines() if ln.startswith("error: "))
+    assert (f"error: synthetic/2016-17/cin_census.xml:line {line} (Child/CINdetails): field CINclosureDate: "
+            "value '2016-02-30': not a valid calendar date") in expected
+    assert ("error: synthetic/2016-17/contacts.csv:line 3: field Date of Contact: value '31/02/2016': "
+            "not a valid calendar date") in expected
+    last = f"validation: {len(expected)} error(s) in synthetic 2016-17; the report was not built"
+
+    read: list[str] = []
+    real = build_module._read_worker
+    monkeypatch.setattr(build_module, "_read_worker", lambda *a: read.append(a[2]) or real(*a))
+    opts = BuildOptions("synthetic", "2016-17", council_copy, tmp_path / "one", tmp_path / "cache1", jobs=1,
+                        progress=False)
+    with pytest.raises(BuildError) as exc:
+        build(opts)
+    assert read == ["2016-17"]  # the history years were never read
+    assert sorted(exc.value.messages[:-1]) == expected and exc.value.messages[-1] == last
+    monkeypatch.undo()
+
+    code = main(["build", "--la", "synthetic", "--year", "2016-17", "--raw-dir", str(council_copy),
+                 "--out-dir", str(tmp_path / "two"), "--jobs", "2", "--quiet"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    lines = err.splitlines()
+    assert sorted(lines[:-1]) == expected and lines[-1] == last
+    assert multiprocessing.active_children() == []  # no worker left reading history
+    assert not (tmp_path / "two").exists()

@@ -23,13 +23,14 @@ VISITS = f"{YEAR}/cp_visits.csv"
 MFH = f"{YEAR}/missing_from_home.csv"
 COMPLAINTS = f"{YEAR}/complaints.csv"
 S = f"{LA}/{YEAR}"
+LA_TOML_FILE = "la.toml"
 X = f"{S}/cin_census.xml"
 
 # (file, old text, new text, the expected line of output, exit code)
 CASES = [
     # --- CIN census: required values, dates, the collection period -------------------------------
     (CIN, "<LAchildID>C2</LAchildID>", "<LAchildID></LAchildID>",
-     f"error: {X}:line 51 (Child): field LAchildID: required value missing [DfE 8500]", 1),
+     f"error: {X}:line 53 (Child): field LAchildID: required value missing [DfE 8500]", 1),
     (CIN, "<CINreferralDate>2016-09-01</CINreferralDate>", "",
      f"error: {X}:line 60 (Child/CINdetails): field CINreferralDate: required value missing [DfE 8600]", 1),
     (CIN, "<CPPstartDate>2016-05-20</CPPstartDate>", "",
@@ -39,79 +40,79 @@ CASES = [
      f"error: {X}:line 37 (Child/CINdetails/Section47): field S47ActualStartDate: required value missing "
      "[DfE 8615]", 1),
     (CIN, "<CINreferralDate>2016-09-01<", "<CINreferralDate>01/09/2016<",
-     f"error: {X}:line 60 (Child/CINdetails): field CINreferralDate: value '01/09/2016': not a date in the format "
+     f"error: {X}:line 61 (Child/CINdetails): field CINreferralDate: value '01/09/2016': not a date in the format "
      "YYYY-MM-DD (e.g. 2017-03-31)", 1),
     (CIN, "<CINreferralDate>2016-09-01<", "<CINreferralDate>2016-02-30<",
-     f"error: {X}:line 60 (Child/CINdetails): field CINreferralDate: value '2016-02-30': not a valid calendar date",
+     f"error: {X}:line 61 (Child/CINdetails): field CINreferralDate: value '2016-02-30': not a valid calendar date",
      1),
     (CIN, "<CINreferralDate>2016-09-01<", "<CINreferralDate>2017-04-03<",
-     f"error: {X}:line 60 (Child/CINdetails): field CINreferralDate: value '2017-04-03': after the end of the "
+     f"error: {X}:line 61 (Child/CINdetails): field CINreferralDate: value '2017-04-03': after the end of the "
      "collection year (2017-03-31) [DfE 8600]", 1),
     (CIN, "<CINreferralDate>2015-11-10<", "<CINreferralDate>1015-11-10<",
-     f"error: {X}:line 77 (Child/CINdetails): field CINreferralDate: value '1015-11-10': date before 1900: "
+     f"error: {X}:line 78 (Child/CINdetails): field CINreferralDate: value '1015-11-10': date before 1900: "
      "check the year", 1),
     (CIN, "<CINclosureDate>2016-07-31<", "<CINclosureDate>2017-05-31<",
-     f"error: {X}:line 77 (Child/CINdetails): field CINclosureDate: value '2017-05-31': after the end of the "
+     f"error: {X}:line 82 (Child/CINdetails): field CINclosureDate: value '2017-05-31': after the end of the "
      "collection year (2017-03-31) [DfE 8620]", 1),
     (CIN, "<PersonBirthDate>2009-11-03<", "<PersonBirthDate>2017-11-03<",
-     f"warning: {X}:line 68 (Child): field PersonBirthDate: value '2017-11-03': after the end of the collection "
+     f"warning: {X}:line 71 (Child): field PersonBirthDate: value '2017-11-03': after the end of the collection "
      "year (2017-03-31) [DfE 8520]", 0),
     (CIN, "<AssessmentAuthorisationDate>2016-06-01<", "<AssessmentAuthorisationDate>2017-06-01<",
-     f"error: {X}:line 29 (Child/CINdetails/Assessments): field AssessmentAuthorisationDate: value '2017-06-01': "
+     f"error: {X}:line 31 (Child/CINdetails/Assessments): field AssessmentAuthorisationDate: value '2017-06-01': "
      "after the end of the collection year (2017-03-31) [DfE 8696]", 1),
     # --- CIN census: end before start ---------------------------------------------------------------
     (CIN, "<CINclosureDate>2016-07-31<", "<CINclosureDate>2015-10-31<",
-     f"error: {X}:line 77 (Child/CINdetails): field CINclosureDate: value '2015-10-31': CIN Closure Date is before "
+     f"error: {X}:line 82 (Child/CINdetails): field CINclosureDate: value '2015-10-31': CIN Closure Date is before "
      "CIN Referral Date for the same CIN episode [DfE 8630]", 1),
     (CIN, "<LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>",
      "<LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse><CPPendDate>2016-05-19</CPPendDate>",
-     f"error: {X}:line 42 (Child/CINdetails/ChildProtectionPlans): field CPPendDate: value '2016-05-19': Child "
+     f"error: {X}:line 45 (Child/CINdetails/ChildProtectionPlans): field CPPendDate: value '2016-05-19': Child "
      "Protection Plan End Date earlier than Start Date [DfE 8925]", 1),
     (CIN, "<CINPlanEndDate>2016-06-30<", "<CINPlanEndDate>2015-11-30<",
-     f"error: {X}:line 84 (Child/CINdetails/CINPlanDates): field CINPlanEndDate: value '2015-11-30': CIN Plan End "
+     f"error: {X}:line 86 (Child/CINdetails/CINPlanDates): field CINPlanEndDate: value '2015-11-30': CIN Plan End "
      "Date earlier than Start Date [DfE 4011]", 1),
     (CIN, "<AssessmentAuthorisationDate>2016-06-01<", "<AssessmentAuthorisationDate>2016-05-01<",
-     f"error: {X}:line 29 (Child/CINdetails/Assessments): field AssessmentAuthorisationDate: value '2016-05-01': "
+     f"error: {X}:line 31 (Child/CINdetails/Assessments): field AssessmentAuthorisationDate: value '2016-05-01': "
      "AssessmentAuthorisationDate is before AssessmentActualStartDate [DfE 8608]", 1),
     (CIN, "<DateOfInitialCPC>2016-05-20<", "<DateOfInitialCPC>2016-05-02<",
-     f"error: {X}:line 37 (Child/CINdetails/Section47): field DateOfInitialCPC: value '2016-05-02': the initial "
+     f"error: {X}:line 40 (Child/CINdetails/Section47): field DateOfInitialCPC: value '2016-05-02': the initial "
      "child protection conference is before S47ActualStartDate [DfE 8615]", 1),
     (CIN, "<S47ActualStartDate>2016-05-03<", "<S47ActualStartDate>2016-04-03<",
-     f"warning: {X}:line 37 (Child/CINdetails/Section47): field S47ActualStartDate: value '2016-04-03': "
+     f"warning: {X}:line 38 (Child/CINdetails/Section47): field S47ActualStartDate: value '2016-04-03': "
      "S47ActualStartDate is before the CINreferralDate of its episode [DfE 2889]", 0),
     # --- CIN census: codes of the collection year -----------------------------------------------------
     (CIN, "<ReferralSource>6<", "<ReferralSource>11<",
-     f"error: {X}:line 24 (Child/CINdetails): field ReferralSource: value '11': code not in the 2016-17 CIN census "
+     f"error: {X}:line 26 (Child/CINdetails): field ReferralSource: value '11': code not in the 2016-17 CIN census "
      "list for ReferralSource (see the DfE code set, 22 codes) [DfE 8866]", 1),
     (CIN, "<ReasonForClosure>RC1<", "<ReasonForClosure>RC10<",
-     f"error: {X}:line 77 (Child/CINdetails): field ReasonForClosure: value 'RC10': code not in the 2016-17 CIN "
+     f"error: {X}:line 83 (Child/CINdetails): field ReasonForClosure: value 'RC10': code not in the 2016-17 CIN "
      "census list for ReasonForClosure (expected one of: RC1, RC2, RC3, RC4, RC5, RC6, RC7, RC8, RC9) [DfE 8640]", 1),
     (CIN, "<InitialCategoryOfAbuse>NEG<", "<InitialCategoryOfAbuse>Neglect<",
-     f"error: {X}:line 42 (Child/CINdetails/ChildProtectionPlans): field InitialCategoryOfAbuse: value 'Neglect': "
+     f"error: {X}:line 44 (Child/CINdetails/ChildProtectionPlans): field InitialCategoryOfAbuse: value 'Neglect': "
      "code not in the 2016-17 CIN census list for InitialCategoryOfAbuse (expected one of: EMO, MUL, NEG, PHY, "
      "SAB) [DfE 8905]", 1),
     (CIN, "<Ethnicity>MWBC<", "<Ethnicity>XXXX<",
-     f"warning: {X}:line 51 (Child): field Ethnicity: value 'XXXX': code not in the 2016-17 CIN census list for "
+     f"warning: {X}:line 58 (Child): field Ethnicity: value 'XXXX': code not in the 2016-17 CIN census list for "
      "Ethnicity (see the DfE code set, 20 codes) [DfE 4220]", 0),
     (CIN, "<Disability>NONE<", "<Disability>BLIND<",
-     f"warning: {X}:line 14 (Child/ChildCharacteristics/Disabilities): field Disability: value 'BLIND': code not "
+     f"warning: {X}:line 22 (Child/ChildCharacteristics/Disabilities): field Disability: value 'BLIND': code not "
      "in the 2016-17 CIN census list for Disability (expected one of: AUT, BEH, COMM, CON, DDA, HAND, HEAR, INC, "
      "LD, MOB, NONE, PC, VIS) [DfE 8540]", 0),
     (CIN, "<AssessmentFactors>2B<", "<AssessmentFactors>99Z<",
-     f"warning: {X}:line 29 (Child/CINdetails/Assessments/FactorsIdentifiedAtAssessment): field AssessmentFactors: "
+     f"warning: {X}:line 34 (Child/CINdetails/Assessments/FactorsIdentifiedAtAssessment): field AssessmentFactors: "
      "value '99Z': code not in the 2016-17 CIN census list for AssessmentFactors (see the DfE code set, 43 codes)",
      0),
     (CIN, "<ReferralNFA>false<", "<ReferralNFA>no<",
-     f"error: {X}:line 24 (Child/CINdetails): field ReferralNFA: value 'no': must be true or false (or 1 or 0) "
+     f"error: {X}:line 28 (Child/CINdetails): field ReferralNFA: value 'no': must be true or false (or 1 or 0) "
      "[DfE 8568]", 1),
     (CIN, "<NumberOfPreviousCPP>0<", "<NumberOfPreviousCPP>one<",
-     f"error: {X}:line 42 (Child/CINdetails/ChildProtectionPlans): field NumberOfPreviousCPP: value 'one': must be "
+     f"error: {X}:line 46 (Child/CINdetails/ChildProtectionPlans): field NumberOfPreviousCPP: value 'one': must be "
      "a whole number (0 or more)", 1),
     (CIN, "<GenderCurrent>2</GenderCurrent>", "<Sex>F</Sex>",
      f"warning: {X}:line 55 (Child/ChildIdentifiers): field Sex: element Sex is not in the 2016-17 CIN census "
      "specification, which uses GenderCurrent (Sex replaced GenderCurrent from 2024-25)", 0),
     (CIN, "<GenderCurrent>2</GenderCurrent>", "<Sex>F</Sex>",
-     f"warning: {X}:line 51 (Child): field GenderCurrent: value 'F': code not in the 2016-17 CIN census list for "
+     f"warning: {X}:line 55 (Child): field GenderCurrent: value 'F': code not in the 2016-17 CIN census list for "
      "GenderCurrent (expected one of: 0, 1, 2, 9); it looks like a Sex code (Sex is used from 2024-25) [DfE 4180]", 0),
     (CIN, "<ReasonForClosure>RC8</ReasonForClosure>", "",
      f"error: {X}:line 60 (Child/CINdetails): field ReasonForClosure: a CIN closure date without a Reason for "
@@ -121,7 +122,7 @@ CASES = [
      "which led to further action [DfE 8610]", 0),
     # --- CIN census: children and episodes ------------------------------------------------------------
     (CIN, "<LAchildID>C3</LAchildID>", "<LAchildID>C1</LAchildID>",
-     f"error: {X}:line 68 (Child): field LAchildID: value 'C1': more than one Child record with the same LA Child ID "
+     f"error: {X}:line 70 (Child): field LAchildID: value 'C1': more than one Child record with the same LA Child ID "
      "[DfE 8510]", 1),
     (CIN, "<CINreferralDate>2015-11-10</CINreferralDate>",
      "<CINreferralDate>2015-11-10</CINreferralDate></CINdetails><CINdetails><CINreferralDate>2016-02-01"
@@ -239,6 +240,30 @@ CASES = [
     (VISITS, "C1,2016-05-20,2016-06-08", "C1,2016-05-21,2016-06-08",
      f"warning: {S}/cp_visits.csv:line 3: field CPPstartDate: value '2016-05-21': no child protection plan with this "
      "LAchildID and CPPstartDate in the CIN census (the visit cannot be tied to a plan)", 0),
+    # --- la.toml against DfE's published files (data/external/dfe) --------------------------------------------
+    # 999 is no council in DfE's files: an error (not a silent switch to the region's councils), with the closest
+    (LA_TOML_FILE, '["851", "852"]', '["999", "852"]',
+     f"error: {LA}/la.toml:line 5: field comparators: value '999': not a council in DfE's published files "
+     "(data/external/dfe): give a 3-digit DfE code, a council slug or an ONS code; closest: 929 (Northumberland, "
+     "slug northumberland); 919 (Hertfordshire, slug hertfordshire); 909 (Cumbria, slug cumbria)", 1),
+    # a misspelt slug: the closest council is Surrey
+    (LA_TOML_FILE, '["851", "852"]', '["851", "surey"]',
+     f"error: {LA}/la.toml:line 5: field comparators: value 'surey': not a council in DfE's published files "
+     "(data/external/dfe): give a 3-digit DfE code, a council slug or an ONS code; closest: 936 (Surrey, slug "
+     "surrey); 351 (Bury, slug bury); 332 (Dudley, slug dudley); 305 (Bromley, slug bromley)", 1),
+    # "southampton" is 852 again: the same council twice
+    (LA_TOML_FILE, '["851", "852"]', '["851", "852", "southampton"]',
+     f"error: {LA}/la.toml:line 5: field comparators: value 'southampton': Southampton (852) is listed more than "
+     "once (as '852'): list each comparator once", 1),
+    # la_code is 850 (Hampshire): a council is not its own comparator
+    (LA_TOML_FILE, '["851", "852"]', '["851", "hampshire"]',
+     f"error: {LA}/la.toml:line 5: field comparators: value 'hampshire': is the council itself (Hampshire, "
+     "la_code 850): a council is not its own comparator; remove it", 1),
+    # the key itself misspelt: the reader names the closest key (and the comparators are not lost silently)
+    (LA_TOML_FILE, "comparators =", "comparitors =",
+     f"error: {LA}/la.toml:line 5: field comparitors: value \"['851', '852']\": unknown key in la.toml (the "
+     "toolkit would ignore it): did you mean 'comparators'? (known: name, la_code, la_code_9, region, comparators, "
+     "demo, generator)", 1),
 ]
 
 
@@ -282,7 +307,7 @@ def test_gendercurrent_in_a_2024_25_file(tmp_path, capsys):
     assert (f"warning: {x}:line 55 (Child/ChildIdentifiers): field GenderCurrent: element GenderCurrent is not in "
             "the 2024-25 CIN census specification, which uses Sex (Sex replaced GenderCurrent from 2024-25)"
             ) in _lines(out)
-    assert (f"warning: {x}:line 51 (Child): field Sex: value '2': code not in the 2024-25 CIN census list for Sex "
+    assert (f"warning: {x}:line 55 (Child): field Sex: value '2': code not in the 2024-25 CIN census list for Sex "
             "(expected one of: F, M, U); it looks like a GenderCurrent code (GenderCurrent is used before 2024-25) "
             "[DfE 4180]") in _lines(out)
 
@@ -385,3 +410,29 @@ def test_synthetic_council_has_no_errors(small_council, year):
 
     errors = [str(p) for p in validate_year(small_council, "synthetic", year) if p.severity == "error"]
     assert errors == []
+
+
+def test_comparators_unchecked_without_dfe_files_is_a_warning(tmp_path, capsys, monkeypatch):
+    # DfE's files absent ($REPORTING_DFE_DIR points at an empty folder): the comparators cannot be
+    # checked, which is said once as a warning; the inputs stay usable (exit 0)
+    empty = tmp_path / "no_dfe"
+    empty.mkdir()
+    monkeypatch.setenv("REPORTING_DFE_DIR", str(empty))
+    root = build_raw(tmp_path)
+    code, out, _ = validate(capsys, root)
+    assert code == 0
+    assert _lines(out) == [
+        f"warning: {LA}/la.toml:line 5: field comparators: value '851, 852': not checked: DfE's published "
+        "statistics could not be read (published table 'c1': no file c1_children_in_need_referrals_and_rereferrals_*"
+        f".csv in {empty}), so whether each comparator is a council in DfE's files is unknown; the report's "
+        "benchmarking section needs those files too"]
+
+
+def test_demo_la_toml_validates(tmp_path, capsys):
+    # the demo's la.toml (12 shire counties including Dorset's pre-2019 code 835, and a [demo] table) is valid
+    from reporting.generate.calibrated.care_places import la_toml
+
+    root = build_raw(tmp_path)
+    put(root, "la.toml", la_toml(7))
+    code, out, _ = validate(capsys, root)
+    assert (code, out) == (0, "")

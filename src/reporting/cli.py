@@ -34,14 +34,15 @@ def raw_dir_for(args: argparse.Namespace) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from reporting.problems import count_text
     from reporting.validation import has_errors, validate_year
 
     problems = validate_year(raw_dir_for(args), args.la, args.year)
     for p in problems:
         print(p)
-    n_err = sum(p.severity == "error" for p in problems)
-    n_warn = len(problems) - n_err
-    print(f"{args.la} {args.year}: {n_err} error(s), {n_warn} warning(s)", file=sys.stderr)
+    # records flagged, as the report's data-quality section counts them (a rule's lines beyond the
+    # first 50 are one "N more value(s)" line, counted as N): "0 error(s), 230 warning(s) (50 shown)"
+    print(f"{args.la} {args.year}: {count_text(problems)}", file=sys.stderr)
     return 1 if has_errors(problems) else 0
 
 

@@ -16,6 +16,7 @@ indicator is one catalogue row, one function and its tests.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +51,43 @@ def catalogue() -> dict[str, CatalogueEntry]:
             raise ValueError(f"indicators.csv: {entry.id}: unit {entry.unit!r} / period {entry.period!r} not known")
         out[entry.id] = entry
     return out
+
+
+_AS_ABOVE = re.compile(r"^As above for (?P<subject>.+?)\.?$")
+_REFERRAL_SOURCE = re.compile(r"ReferralSource is [0-9A-Z]+(?:-[0-9A-Z]+)?")
+_NO_SOURCE = re.compile(r"referrals whose ReferralSource is [0-9A-Z]+(?:-[0-9A-Z]+)?")
+_CODE = re.compile(r"\b[A-Z]{3}\b")
+
+
+def full_definition(indicator_id: str) -> str:
+    """The catalogue definition of ``indicator_id`` as a sentence of its own.
+
+    Some catalogue rows only refer to the row above (``referral_source_police``: "As above
+    for ReferralSource 6."). Those take the definition of the nearest row above that has its
+    own, with the code it names in place of that row's code: "Share of the year's referrals
+    whose ReferralSource is 6 (Police). Numerator = those referrals; denominator = referrals."
+    The catalogue (a copy of the project's spec) is not changed.
+    """
+    cat = catalogue()
+    entry = cat[indicator_id]
+    m = _AS_ABOVE.match(entry.definition.strip())
+    if not m:
+        return entry.definition
+    ids = list(cat)
+    base = next((cat[i] for i in reversed(ids[:ids.index(indicator_id)])
+                 if not _AS_ABOVE.match(cat[i].definition.strip())), None)
+    if base is None:
+        return entry.definition
+    subject, text = m.group("subject"), base.definition
+    code = re.fullmatch(r"ReferralSource (\S+)", subject)
+    if code and _REFERRAL_SOURCE.search(text):
+        return _REFERRAL_SOURCE.sub(f"ReferralSource is {code.group(1)} ({entry.label})", text, count=1)
+    if subject.startswith("referrals ") and _NO_SOURCE.search(text):
+        return _NO_SOURCE.sub(subject, text, count=1)
+    codes = set(_CODE.findall(text))
+    if re.fullmatch(r"[A-Z]{3}", subject) and len(codes) == 1:
+        return re.sub(rf"\b{codes.pop()}\b", f"{subject} ({entry.label})", text, count=1)
+    return f"As {base.id} ({text.rstrip('.')}), for {subject}."
 
 
 @dataclass

@@ -51,6 +51,7 @@ from reporting.published.councils import (
     LONDON_SUB_REGIONS,
     Council,
     CouncilDirectory,
+    UnknownCouncil,
     year_label,
 )
 from reporting.published.dfe import (
@@ -58,7 +59,10 @@ from reporting.published.dfe import (
     SYMBOLS,
     default_data_dir,
     find_table,
+    is_number,
+    parse_time_period,
     read_dfe_csv,
+    read_dfe_wide,
 )
 
 # ================================================================================================
@@ -522,6 +526,59 @@ def load_panel(data_dir: Path | str | None = None) -> Panel:
     return _cached_panel(str(folder), stamp)
 
 
+_DIRECTORY_COLUMNS = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name", "region_code",
+                      "region_name")
+
+
+def build_directory(data_dir: Path | str | None = None) -> CouncilDirectory:
+    """The councils of the published files (codes, names, slugs, regions) without their figures:
+    a few hundredths of a second where :func:`build_panel` takes about a second, for checking the
+    codes ``la.toml`` gives (``reporting validate``). A council counts in a year when a row of a
+    file has a number for it then (the same rule as :func:`build_panel`'s directory, except that
+    a row holding only suppressed figures does not count: the years are for messages only)."""
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    keys = list(dict.fromkeys(m.table for m in MEASURES))
+    order = _directory_order(keys) + (["population"] if "population" in keys else [])
+    frames = []
+    for k in order:
+        path = find_table(k, folder)
+        wide = read_dfe_wide(path)
+        geo = pd.DataFrame({c: wide[c] if c in wide.columns else "" for c in _DIRECTORY_COLUMNS})
+        geo["time_period"] = parse_time_period(wide["time_period"], path.name)
+        if k == "population":
+            geo["time_period"] += MEASURE_BY_ID["population_0_17"].year_offset
+        cells = [c for c in wide.columns if c not in _DIRECTORY_COLUMNS and c not in ("time_identifier",
+                                                                                     "country_code", "country_name")]
+        has = np.zeros(len(wide), dtype=bool)
+        for c in cells:
+            has |= is_number(wide[c]).to_numpy()
+        frames.append(geo.assign(value=np.where(has, 1.0, np.nan), status=np.where(has, "", "x")))
+    return CouncilDirectory(frames)
+
+
+@lru_cache(maxsize=4)
+def _cached_directory(folder: str, stamp: tuple) -> CouncilDirectory:
+    return build_directory(folder)
+
+
+def load_directory(data_dir: Path | str | None = None) -> CouncilDirectory:
+    """:func:`build_directory` of ``data_dir``, cached until a file in the folder changes.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the folder or one of the published tables is missing.
+    reporting.published.dfe.DfeFormatError
+        When a file is not in DfE's layout.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    folder = folder.resolve()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"published statistics folder not found: {folder}")
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.csv")))
+    return _cached_directory(str(folder), stamp)
+
+
 # ================================================================================================
 # One council, one year: the tables
 # ================================================================================================
@@ -544,27 +601,47 @@ def _check_year(panel: Panel, tp: int) -> int:
 
 
 def choose_comparators(directory: CouncilDirectory, council: Council, tp: int,
-                       comparators: Sequence[str] | None) -> tuple[list[str], str, list[str]]:
+                       comparators: Sequence[str] | None, *, unknown: str = "raise"
+                       ) -> tuple[list[str], str, list[str]]:
     """The comparator councils for ``council`` in ``tp``: (keys, how chosen, notes).
 
     ``comparators`` (codes or slugs, e.g. ``la.toml``'s list) are followed across
     reorganisations to the council(s) covering their area in ``tp``; without them, the
-    other councils of the council's region with figures in ``tp`` (by name).
+    other councils of the council's region with figures in ``tp`` (by name). ``how`` is
+    for readers ("the councils Hampshire compares itself with", "the other councils of
+    South East"); where the list comes from is the first note. A configured comparator that
+    is not used (no figures in ``tp``, listed twice, the council itself, or, with
+    ``unknown="note"``, no such council) is named in a note: configured comparators are never
+    replaced by the default.
 
     Raises
     ------
     UnknownCouncil
-        A configured comparator that names no council.
+        A configured comparator that names no council (``unknown="raise"``, the default).
     """
     notes: list[str] = []
     if not comparators:
         keys = [c.key for c in directory.in_region(council.region_code, tp) if c.key != council.key]
-        how = (f"the other councils of {council.region_name} (the default when no comparators are configured; "
-               "DfE's statistical neighbours, configured in la.toml, give a closer comparison)")
+        how = f"the other councils of {council.region_name}"
+        notes.append(f"No comparator councils are configured for {council.name} (la.toml, key comparators), so "
+                     f"it is compared with the other councils of {council.region_name} that have figures for "
+                     f"{year_label(tp)}; DfE's statistical neighbours, configured there, give a closer comparison.")
         return keys, how, notes
+    notes.append(f"The comparator councils are those configured for {council.name} (la.toml, key comparators), "
+                 "followed across council reorganisations.")
     keys: list[str] = []
     for item in comparators:
-        c = directory.resolve(str(item))
+        try:
+            c = directory.resolve(str(item))
+        except UnknownCouncil:
+            if unknown != "note":
+                raise
+            notes.append(f"Comparator {str(item)!r} (la.toml) is not a council in DfE's published files: left out "
+                         "(reporting validate reports it).")
+            continue
+        if c.key == council.key:
+            notes.append(f"Comparator {c.label()} is the council itself: left out.")
+            continue
         cover = directory.covering(c.key, tp)
         if not cover:
             notes.append(f"Comparator {c.label()} has no figures for {year_label(tp)}: left out.")
@@ -572,8 +649,12 @@ def choose_comparators(directory: CouncilDirectory, council: Council, tp: int,
             names = " and ".join(directory[k].label() for k in cover)
             notes.append(f"Comparator {c.label()} did not exist in {year_label(tp)}; its area is covered "
                          f"by {names}, used instead.")
+        dup = [k for k in cover if k in keys]
+        if dup and dup == cover:
+            notes.append(f"Comparator {c.label()} is listed more than once (or its area is covered by another "
+                         "comparator): counted once.")
         keys += [k for k in cover if k not in keys and k != council.key]
-    return keys, "the comparator councils configured (la.toml comparators)", notes
+    return keys, f"the councils {council.name} compares itself with", notes
 
 
 def _unique(names: list[str], keys: list[str]) -> list[str]:
@@ -583,13 +664,19 @@ def _unique(names: list[str], keys: list[str]) -> list[str]:
     return [f"{n} ({k})" if seen[n] > 1 else n for n, k in zip(names, keys, strict=True)]
 
 
+def _and_names(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 COMPARATOR_MEAN = "Comparator mean"
 RANK = "Rank among comparators"
 RANKED = "Councils ranked"
 
 
 def benchmark_tables(la: str, year: str | int | ReportingYear, *, comparators: Sequence[str] | None = None,
-                     data_dir: Path | str | None = None, panel: Panel | None = None) -> dict[str, pd.DataFrame]:
+                     data_dir: Path | str | None = None, panel: Panel | None = None,
+                     unknown: str = "raise") -> dict[str, pd.DataFrame]:
     """The benchmarking tables for council ``la`` in ``year``.
 
     Parameters
@@ -605,6 +692,9 @@ def benchmark_tables(la: str, year: str | int | ReportingYear, *, comparators: S
         Folder of the published files (default ``data/external/dfe``).
     panel : Panel, optional
         A panel already loaded (:func:`load_panel`), to build many councils quickly.
+    unknown : {"raise", "note"}
+        A configured comparator that names no council: raise :class:`UnknownCouncil`, or leave
+        it out with a note (the report's section; ``reporting validate`` reports it as an error).
 
     Returns
     -------
@@ -629,7 +719,7 @@ def benchmark_tables(la: str, year: str | int | ReportingYear, *, comparators: S
     t = _check_year(panel, tp)
     directory = panel.directory
     council = directory.resolve(la, tp)
-    comp_keys, how, comp_notes = choose_comparators(directory, council, tp, comparators)
+    comp_keys, how, comp_notes = choose_comparators(directory, council, tp, comparators, unknown=unknown)
     aidx = panel.area_index()
     region_key = council.region_code
     keys = [council.key, ENGLAND_CODE, region_key, *comp_keys]
@@ -675,7 +765,8 @@ def benchmark_tables(la: str, year: str | int | ReportingYear, *, comparators: S
         "note": [area_notes.get(k, "") for k in keys],
     })
     notes = [("council", n) for n in directory.notes(council.key, tp)]
-    notes += [("comparators", f"Comparators: {how}.")]
+    notes += [("comparators", f"Comparators: {how}" + (f" ({_and_names(names[3:])})." if len(names) > 3
+                                                        else ": none with figures for the year."))]
     notes += [("comparators", n) for n in comp_notes]
     for k in comp_keys:
         notes += [("comparators", n) for n in directory.notes(k, tp) if ("comparators", n) not in notes]
@@ -968,7 +1059,7 @@ def plot_measure(tables: dict[str, pd.DataFrame], measure_id: str):
         lines = [(cols[1], "England"), (cols[2], "region")] if m.unit != "count" else []
         for col, key in (*lines, (COMPARATOR_MEAN, "mean"), (cols[0], "council")):
             s = _STYLE[key]
-            label = col if key != "mean" else f"{COMPARATOR_MEAN} ({comps.shape[1]} councils)"
+            label = col if key != "mean" else f"{COMPARATOR_MEAN} ({councils_count(np.isfinite(comps).sum(axis=1))})"
             ax.plot(x, trend[col].to_numpy(dtype=float), color=s["color"], lw=s["lw"], ls=s["ls"],
                     marker=s["marker"] or None, ms=s["ms"], label=label)
         ax.set_xticks(x)
@@ -985,6 +1076,17 @@ def plot_measure(tables: dict[str, pd.DataFrame], measure_id: str):
                   bbox_to_anchor=(0.5, -0.32), ncol=3, frameon=False, fontsize=7)
         fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.36)
     return fig
+
+
+def councils_count(counts) -> str:
+    """How many councils stand behind a line drawn over several years: ``"11 councils"``, or
+    ``"10 to 12 councils"`` when the number with a figure changes from year to year (years
+    with none are left out)."""
+    n = sorted({int(c) for c in np.asarray(counts).ravel() if np.isfinite(c) and c > 0})
+    if not n:
+        return "no councils"
+    text = str(n[0]) if n[0] == n[-1] else f"{n[0]} to {n[-1]}"
+    return f"{text} council{'s' if n[-1] != 1 else ''}"
 
 
 def _rc():

@@ -100,9 +100,12 @@ ALL_SOURCES = ("cin_census", "ssda903", "contacts", *LOCAL_EXTRACTS)
 HISTORY_SOURCES = ("cin_census", "ssda903")
 
 
-def read_year(raw_dir: Path | str, year: ReportingYear | str, sources: tuple[str, ...] = ALL_SOURCES
-              ) -> YearInputs:
-    """Read the ``sources`` of ``<raw_dir>/<year>/`` that exist (default: every source)."""
+def read_year(raw_dir: Path | str, year: ReportingYear | str, sources: tuple[str, ...] = ALL_SOURCES,
+              element_lines: bool = False) -> YearInputs:
+    """Read the ``sources`` of ``<raw_dir>/<year>/`` that exist (default: every source).
+
+    ``element_lines``: record the line of each CIN census value's own element, for validation
+    (:func:`~reporting.readers.cin_census.read_cin_census`)."""
     raw_dir = Path(raw_dir)
     year = ReportingYear.parse(year)
     folder = raw_dir / year.label
@@ -124,7 +127,7 @@ def read_year(raw_dir: Path | str, year: ReportingYear | str, sources: tuple[str
             return None
 
     cin_path = folder / CIN_FILE
-    out.cin = attempt("cin_census", cin_path, read_cin_census, cin_path, _shown(cin_path, raw_dir))
+    out.cin = attempt("cin_census", cin_path, read_cin_census, cin_path, _shown(cin_path, raw_dir), element_lines)
     d903 = folder / SSDA903_DIR
     out.ssda903 = attempt("ssda903", d903, read_ssda903, d903, _shown(d903, raw_dir), year)
     contacts_path = next((folder / f for f in CONTACTS_FILES if (folder / f).exists()), folder / CONTACTS_FILES[0])

@@ -9,13 +9,21 @@ Tables (columns in :data:`reporting.schema.cin.TABLES`): ``children``,
 ``initial`` or ``core``), ``assessment_factors``, ``cin_plans``, ``s47``,
 ``cp_plans``, ``cp_reviews``. ``episode_id``, ``assessment_id`` and ``plan_id`` are
 numbered in file order; ``line`` is the element's line in the file.
+
+With ``element_lines=True`` (validation), :attr:`CinCensus.lines` also holds, for each
+table, the line of each value's own element (``CINclosureDate``, not its ``CINdetails``),
+0 where the element is absent, so that a problem can point at the offending element. The
+indicators do not need them, so the default read skips them (about 15% of the read's time);
+they are kept in typed arrays (no Python object per value) and never reach the typed tables.
 """
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 
@@ -35,6 +43,8 @@ class CinCensus:
     header: dict[str, str]
     raw: dict[str, pd.DataFrame]
     notes: list[Problem] = field(default_factory=list)
+    # table -> the line of each value's own element (columns as the table's, but ``line``), 0 if absent
+    lines: dict[str, pd.DataFrame] = field(default_factory=dict)
     _typed: dict[str, pd.DataFrame] | None = None
 
     def typed(self) -> dict[str, pd.DataFrame]:
@@ -118,13 +128,14 @@ def _text(el: etree._Element, _memo_get=_MEMO.setdefault) -> str:
     return _memo_get(t, t) if len(t) <= 10 else t
 
 
-def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
+def read_cin_census(path: Path | str, shown: str | None = None, element_lines: bool = False) -> CinCensus:
     """Stream a CIN census XML file into tidy string tables.
 
     Parameters
     ----------
     path : path of ``cin_census.xml``.
     shown : how the file is named in messages (default: the path).
+    element_lines : also record the line of every value's own element (:attr:`CinCensus.lines`).
 
     Raises
     ------
@@ -149,6 +160,8 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
     plans: list[tuple] = []
     reviews: list[tuple] = []
     unknown: dict[str, int] = {}
+    # the line of each value's element, row after row (LINE_COLUMNS[table] per row; 0 = absent)
+    child_ln, dis_ln, ep_ln, a_ln, fac_ln, cinp_ln, s47_ln, cpp_ln = (array("i") for _ in range(8))
 
     child_tags = S.CHILD_FIELDS
     ep_fields = S.EPISODE_FIELDS
@@ -159,6 +172,7 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
         S.CORE_ASSESSMENT: ("core", S.CORE_ASSESSMENT_FIELDS),
     }
     ep_id = a_id = p_id = 0
+    want_lines = element_lines
 
     def note(tag: str) -> None:
         unknown[tag] = unknown.get(tag, 0) + 1
@@ -182,7 +196,8 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
                 continue
             line = el.sourceline
             ident: dict[str, str] = {}
-            eths = ""
+            ident_ln: dict[str, int] = {}
+            eths, eth_ln = "", 0
             child_eps: list[etree._Element] = []
             dis: list[str] = []
             for sub in el:
@@ -191,14 +206,18 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
                     for f in sub:
                         if f.tag in child_tags:
                             ident[f.tag] = _text(f)
+                            if want_lines:
+                                ident_ln[f.tag] = f.sourceline
                         else:
                             note(f"{S.CHILD_IDENTIFIERS}/{f.tag}")
                 elif tag == S.CHILD_CHARACTERISTICS:
                     for f in sub:
                         if f.tag == "Ethnicity":
-                            eths = _text(f)
+                            eths, eth_ln = _text(f), f.sourceline
                         elif f.tag == S.DISABILITIES:
                             dis.extend(_text(d) for d in f)
+                            if want_lines:
+                                dis_ln.extend([d.sourceline for d in f])
                         else:
                             note(f"{S.CHILD_CHARACTERISTICS}/{f.tag}")
                 elif tag == S.CIN_DETAILS:
@@ -212,50 +231,79 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
                 ident.get("PersonBirthDate", ""), ident.get("ExpectedPersonBirthDate", ""), sex,
                 ident.get("PersonDeathDate", ""), eths, line,
             ))
+            if want_lines:
+                get = ident_ln.get
+                child_ln.extend((get("LAchildID", 0), get("UPN", 0), get("FormerUPN", 0), get("UPNunknown", 0),
+                                 get("PersonBirthDate", 0), get("ExpectedPersonBirthDate", 0),
+                                 get("Sex", 0) or get("GenderCurrent", 0), get("PersonDeathDate", 0), eth_ln))
             disabilities.extend((cid, d) for d in dis)
             for ep in child_eps:
                 ep_id += 1
                 vals: dict[str, str] = {}
+                vl: dict[str, int] = {}
                 for f in ep:
                     tag = f.tag
                     if tag in ep_fields:
                         vals[tag] = _text(f)
+                        if want_lines:
+                            vl[tag] = f.sourceline
                     elif tag in a_kinds:
                         kind, fields = a_kinds[tag]
                         a_id += 1
                         av: dict[str, str] = {}
+                        al: dict[str, int] = {}
                         for g in f:
                             if g.tag in fields:
                                 av[fields[g.tag]] = _text(g)
+                                if want_lines:
+                                    al[fields[g.tag]] = g.sourceline
                             elif g.tag == S.FACTORS:
                                 factors.extend((a_id, _text(h)) for h in g)
+                                if want_lines:
+                                    fac_ln.extend([h.sourceline for h in g])
                             else:
                                 note(f"{tag}/{g.tag}")
                         assessments.append((
                             cid, ep_id, a_id, kind, av.get("start_date", ""), av.get("review_date", ""),
                             av.get("authorised_date", ""), f.sourceline,
                         ))
+                        if want_lines:
+                            a_ln.extend([al.get("start_date", 0), al.get("review_date", 0),
+                                         al.get("authorised_date", 0)])
                     elif tag == S.CIN_PLAN_DATES:
                         pv = {g.tag: _text(g) for g in f}
                         cin_plans.append((cid, ep_id, pv.get("CINPlanStartDate", ""),
                                           pv.get("CINPlanEndDate", ""), f.sourceline))
+                        if want_lines:
+                            pl = {g.tag: g.sourceline for g in f}
+                            cinp_ln.extend([pl.get("CINPlanStartDate", 0), pl.get("CINPlanEndDate", 0)])
                     elif tag == S.SECTION47:
                         sv = {g.tag: _text(g) for g in f}
                         s47s.append((cid, ep_id, *(sv.get(k, "") for k in S.S47_FIELDS), f.sourceline))
+                        if want_lines:
+                            sl = {g.tag: g.sourceline for g in f}
+                            s47_ln.extend([sl.get(k, 0) for k in S.S47_FIELDS])
                     elif tag == S.CP_PLANS:
                         p_id += 1
                         cv: dict[str, str] = {}
+                        cl: dict[str, int] = {}
                         for g in f:
                             if g.tag in S.CPP_FIELDS:
                                 cv[g.tag] = _text(g)
+                                if want_lines:
+                                    cl[g.tag] = g.sourceline
                             elif g.tag == S.REVIEWS:
                                 reviews.extend((cid, p_id, _text(h), h.sourceline) for h in g)
                             else:
                                 note(f"{S.CP_PLANS}/{g.tag}")
                         plans.append((cid, ep_id, p_id, *(cv.get(k, "") for k in S.CPP_FIELDS), f.sourceline))
+                        if want_lines:
+                            cpp_ln.extend([cl.get(k, 0) for k in S.CPP_FIELDS])
                     elif isinstance(tag, str):
                         note(f"{S.CIN_DETAILS}/{tag}")
                 episodes.append((cid, ep_id, *(vals.get(k, "") for k in ep_order), ep.sourceline))
+                if want_lines:
+                    ep_ln.extend([vl.get(k, 0) for k in ep_order])
             el.clear()
             parent = el.getparent()
             while el.getprevious() is not None:
@@ -294,10 +342,38 @@ def read_cin_census(path: Path | str, shown: str | None = None) -> CinCensus:
         "cp_plans": frame("cp_plans", plans),
         "cp_reviews": frame("cp_reviews", reviews),
     }
+    lines: dict[str, pd.DataFrame] = {}
+    if want_lines:
+        lines = {name: _lines_frame(name, arr, raw[name].index) for name, arr in (
+            ("children", child_ln), ("disabilities", dis_ln), ("cin_episodes", ep_ln), ("assessments", a_ln),
+            ("assessment_factors", fac_ln), ("cin_plans", cinp_ln), ("s47", s47_ln), ("cp_plans", cpp_ln))}
+        lines["cp_reviews"] = pd.DataFrame({"review_date": raw["cp_reviews"]["line"].to_numpy(dtype="int32")},
+                                           index=raw["cp_reviews"].index)
     notes = [
         Problem(shown, "", tag, "", f"element not in the CIN census specification (ignored; {n} times)", WARNING)
         for tag, n in sorted(unknown.items())
     ]
     _MEMO.clear()
-    return CinCensus(shown, header, raw, notes)
+    return CinCensus(shown, header, raw, notes, lines)
+
+
+# Per table, the columns whose element lines the reader records (in the order it records them).
+LINE_COLUMNS = {
+    "children": ["child_id", "upn", "former_upn", "upn_unknown", "birth_date", "expected_birth_date", "sex",
+                 "death_date", "ethnicity"],
+    "disabilities": ["disability"],
+    "cin_episodes": list(S.EPISODE_FIELDS.values()),
+    "assessments": ["start_date", "review_date", "authorised_date"],
+    "assessment_factors": ["factor"],
+    "cin_plans": ["start_date", "end_date"],
+    "s47": list(S.S47_FIELDS.values()),
+    "cp_plans": list(S.CPP_FIELDS.values()),
+}
+
+
+def _lines_frame(name: str, arr: array, index: pd.Index) -> pd.DataFrame:
+    cols = LINE_COLUMNS[name]
+    values = np.frombuffer(arr, dtype=np.int32).reshape(-1, len(cols)) if len(arr) else np.zeros(
+        (0, len(cols)), dtype=np.int32)
+    return pd.DataFrame(values, columns=cols, index=index)
 

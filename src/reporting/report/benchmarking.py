@@ -2,15 +2,18 @@
 councils, from DfE's published statistics.
 
 The figures come from :mod:`reporting.published.benchmark` (``benchmark_tables``, the
-measure registry, the comparators of ``la.toml`` with the same fall-back as
-``configured_comparators``); this module only arranges them as report tables, charts and
+measure registry, the comparators of ``la.toml``); this module only arranges them as report tables, charts and
 sentences, so the notebook ``notebooks/benchmarking.ipynb`` calls the same
 :class:`~reporting.report.section.ReportSection` methods as every other section.
 
 * **Council**: ``la.toml``'s ``la_code`` (the notebook's ``la`` slug when there is no
-  ``la.toml``). **Comparators**: ``la.toml``'s ``comparators``, else the other councils of
-  the region; a configured comparator that names no council is reported and the default
-  used instead.
+  ``la.toml``). **Comparators**: ``la.toml``'s ``comparators`` (checked by ``reporting
+  validate``), else the other councils of the region. Configured comparators are never
+  replaced by the default: one that cannot be used (no figures in the year, or no such
+  council) is named in the notes. Every count of comparator councils is the number with a
+  figure for that measure and year, and the notes name the councils without one and why.
+* A table with no figure in any cell for the years shown is one line saying DfE published
+  no such figures (same table id), and has no chart.
 * **Tables** (one per group of the registry's sections, every measure DfE publishes for
   the years shown): for each measure, rows for the council, England, the region, the
   comparator mean and, for rates and percentages, the council's rank among itself and its
@@ -50,7 +53,13 @@ import pandas as pd
 from reporting.conventions import round_half_away
 from reporting.periods import ReportingYear
 from reporting.published import benchmark as bm
-from reporting.published.councils import ENGLAND_CODE, CouncilNotInYear, UnknownCouncil, year_label
+from reporting.published.councils import (
+    ENGLAND_CODE,
+    REORGANISATIONS,
+    CouncilNotInYear,
+    UnknownCouncil,
+    year_label,
+)
 from reporting.published.dfe import PUBLISHED_TABLES, SYMBOLS, find_table
 from reporting.report import charts
 from reporting.report.html_report import table_number
@@ -248,7 +257,8 @@ class Panel:
     series: tuple[tuple[str, str, tuple[float | None, ...]], ...]  # (role, label, values)
     low: tuple[float, ...]
     high: tuple[float, ...]
-    comparators: int
+    comparators: int  # most comparator councils with a figure in a year
+    counted: str = ""  # the councils behind the mean and the range: "11 councils", "10 to 12 councils"
 
 
 class BenchmarkSection:
@@ -285,7 +295,10 @@ class BenchmarkSection:
         self.region = "the region"
         self.how = ""
         self.comparator_names: list[str] = []
+        self.comparator_keys: dict[str, str] = {}  # comparator name as shown -> DfE code
+        self.configured = False  # comparators configured in la.toml (else the region's councils)
         self.files: dict[str, str] = {}
+        self.first_published: dict[str, str] = {}  # registry section -> first year with England figures
         self.names = {"council": self.council, "england": "England", "region": "the region",
                       "mean": "comparator mean", "rank": "rank among comparators (1 = highest)",
                       "ranked": "councils ranked"}
@@ -296,6 +309,7 @@ class BenchmarkSection:
                             "compared with England, its region or comparable councils in this report.")
             return
         self.files = dict(panel.files)
+        self._first_published(panel)
         if self.tp not in set(panel.years.tolist()):
             self.problem = (f"DfE's published statistics in this toolkit cover "
                             f"{year_label(int(panel.years[0]))} to {year_label(int(panel.years[-1]))}, not "
@@ -320,15 +334,17 @@ class BenchmarkSection:
                             f"for {self.year.label}; the tables show England's published figures for reference.")
             self._england_only(panel)
             return
-        comparators, _ = (bm.configured_comparators(council.key, self.tp, la_toml=toml_path, data_dir=data_dir)
-                          if toml_path is not None else (None, ""))
+        # la.toml's comparators as configured (validation has checked them); a configured list is
+        # never replaced by the default: what cannot be used is named in the notes.
+        comparators = list(cfg.comparators) if cfg is not None and cfg.comparators else None
+        self.configured = comparators is not None
         try:
-            bt = bm.benchmark_tables(council.key, self.tp, comparators=comparators, panel=panel)
-        except (UnknownCouncil, LookupError) as exc:
-            first = str(exc).split(". ")[0]
-            self.notes.append(("comparators", f"la.toml comparators: {first}; the default comparators are used "
-                                              "instead."))
-            bt = bm.benchmark_tables(council.key, self.tp, comparators=None, panel=panel)
+            bt = bm.benchmark_tables(council.key, self.tp, comparators=comparators, panel=panel, unknown="note")
+        except LookupError as exc:
+            self.problem = (f"{exc}. So {self.council} is not compared with its region or comparable councils "
+                            f"for {self.year.label}; the tables show England's published figures for reference.")
+            self._england_only(panel)
+            return
         self._from_tables(bt)
 
     # -- arranging ---------------------------------------------------------------------------------
@@ -340,6 +356,7 @@ class BenchmarkSection:
         self.region = str(about["region"])
         self.how = str(about["comparators"])
         self.comparator_names = list(areas.loc[areas["role"] == "comparator", "name"])
+        self.comparator_keys = dict(zip(areas["name"], areas["key"], strict=True))
         self.names.update(council=self.council, region=self.region)
         self.notes = self.notes + list(bt["notes"].itertuples(index=False, name=None))
         for m in bm.MEASURES:
@@ -359,6 +376,14 @@ class BenchmarkSection:
             comp_st = st[cols[6:]].reindex(self.years).fillna(bm.ABSENT)
             self.comparator_values[m.id] = comp
             self.status[m.id] = pd.concat([status, comp_st.add_prefix("comparator:")], axis=1)
+
+    def _first_published(self, panel: bm.Panel) -> None:
+        e = panel.area_index()[ENGLAND_CODE]
+        for section in bm.SECTIONS:
+            ids = [i for i, m in enumerate(panel.measures) if m.section == section]
+            pub = np.flatnonzero((panel.status[ids][:, :, e] != bm.ABSENT).any(axis=0)) if ids else []
+            if len(pub):
+                self.first_published[section] = year_label(int(panel.years[pub[0]]))
 
     def _england_only(self, panel: bm.Panel) -> None:
         e = panel.area_index()[ENGLAND_CODE]
@@ -425,14 +450,8 @@ class BenchmarkSection:
                 text_rows.append(line_t)
                 value_rows.append(line_v)
                 units.append({"rank": "rank", "ranked": "number"}.get(role, UNIT_LABELS[m.unit]))
-        if not labels:  # nothing published for these years: the measures, not available
-            who = self.names["council"] if self.compared else "England"
-            for m in bm.MEASURES:
-                if m.section == group.section:
-                    labels.append(f"{m.label}: {who}")
-                    text_rows.append([NOT_AVAILABLE] * len(self.years))
-                    value_rows.append([NOT_AVAILABLE] * len(self.years))
-                    units.append(UNIT_LABELS[m.unit])
+        if not labels or all(t == NOT_AVAILABLE for line in text_rows for t in line):
+            return self._nothing_published(spec, group)
         index = pd.Index(labels, name="Measure")
         cols = pd.MultiIndex.from_tuples([(y, VALUE) for y in self.years], names=["Period", ""])
         text = pd.DataFrame(text_rows, index=index, columns=cols, dtype=object)
@@ -442,6 +461,25 @@ class BenchmarkSection:
         if spec.chart != "none":
             p.panels = self._panels(group)
             p.alt = self._alt(spec, p)
+        return p
+
+    def _span(self) -> str:
+        if not self.years:
+            return self.year.label
+        return f"{self.years[0]} to {self.years[-1]}" if len(self.years) > 1 else self.years[0]
+
+    def _nothing_published(self, spec: TableSpec, group: Group) -> BenchmarkPresented:
+        """A table with no figure in any cell, as one line saying so (no empty table, no empty chart)."""
+        span = self._span()
+        first = self.first_published.get(group.section)
+        line = (f"DfE published no figures on {group.section.lower()} for {span}"
+                + (f" (its files have them from {first})." if first and first > span[-7:] else "."))
+        index = pd.Index([group.section], name="Measure")
+        text = pd.DataFrame([[line]], index=index, columns=["Published figures"], dtype=object)
+        notes = [self.problem] if self.problem else []
+        notes += self._sources([m for m in bm.MEASURES if m.section == group.section])
+        p = BenchmarkPresented(spec, self._caption(spec), text, text.copy(), [""], notes)
+        p.alt = line
         return p
 
     def _caption(self, spec: TableSpec) -> str:
@@ -482,10 +520,7 @@ class BenchmarkSection:
                 notes.append(f"No published figures for {group.section.lower()} in the years shown.")
             return notes
         if self.compared:
-            n = len(self.comparator_names)
-            notes.append(f"Comparator mean: the simple average of the published figures of the {n} comparator "
-                         f"councils that have one ({self.how}); each is listed in Table "
-                         f"{table_number(COMPARATORS_TABLE)}.")
+            notes += self._mean_notes(measures, self.years)
             if any(m.unit != "count" for m in measures):
                 notes += [n for t, n in self.notes if t == "ranks"]
                 notes.append("Ranks are given for rates and percentages only (a count's rank mostly reflects "
@@ -495,6 +530,111 @@ class BenchmarkSection:
                 "Rates per 10,000 for referrals, children in need, plans starting and plans at 31 March are "
                 "computed from DfE's counts and the ONS mid-year estimate of children aged 0-17."]
         return notes + self._sources(measures)
+
+    # -- who stands behind the comparator mean ------------------------------------------------------
+    def _comparator_reason(self, m: bm.BenchmarkMeasure, name: str, y: str) -> str:
+        """Why comparator ``name`` has no figure for ``m`` in ``y``, in words."""
+        def st(mid: str) -> str:
+            frame = self.status.get(mid)
+            col = f"comparator:{name}"
+            if frame is None or col not in frame.columns or y not in frame.index:
+                return bm.ABSENT
+            return str(frame.at[y, col])
+
+        def words(code: str) -> str:
+            if code == bm.ABSENT:
+                return "no figure in the published files"
+            if code == "c":
+                return "suppressed by DfE (c)"
+            return f"{SYMBOLS.get(code, 'not available')} ({code})"
+
+        def no_population(code: str) -> str:
+            key = self.comparator_keys.get(name, "")
+            changed = [r for r in REORGANISATIONS if r.kind == "boundary change" and key in {k for k, _ in r.before}]
+            text = f"the ONS population file has no estimate of its children ({'no row' if code == bm.ABSENT else code})"
+            if changed:
+                text += (f": the current population series covers today's council areas, and {name}'s area "
+                         f"changed in the reorganisation of April {changed[0].first_year - 1}")
+            return text
+
+        if m.id == "population_0_17" and st(m.id) not in ("", "c"):
+            return no_population(st(m.id))
+        if m.computed:
+            count, pop = st(m.computed_from), st("population_0_17")
+            if count == "" and pop != "":
+                return f"DfE publishes its count, but {no_population(pop)}, so no rate per 10,000 can be computed"
+            if count != "":
+                return words(count)
+        return words(st(m.id))
+
+    def _mean_notes(self, measures: Sequence[bm.BenchmarkMeasure], years: Sequence[str]) -> list[str]:
+        """How many comparator councils stand behind each comparator mean (per measure and year),
+        and which councils have no figure, and why."""
+        total = len(self.comparator_names)
+        short: list[str] = []  # measures whose mean rests on fewer councils
+        missing: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}  # (council, why, years) -> measures
+        for m in measures:
+            comp = self.comparator_values.get(m.id)
+            if comp is None or not total:
+                continue
+            counts = {}
+            gaps: dict[tuple[str, str], list[str]] = {}
+            for y in years:
+                if y not in comp.index:
+                    continue
+                row = comp.loc[y]
+                have = [c for c in comp.columns if _finite(row[c])]
+                if not have:
+                    continue  # no comparator has a figure (not published that year): no mean to explain
+                counts[y] = len(have)
+                for c in comp.columns:
+                    if c not in have:
+                        gaps.setdefault((c, self._comparator_reason(m, c, y)), []).append(y)
+            if counts and min(counts.values()) < total:
+                per = {}
+                for y, n in counts.items():
+                    per.setdefault(n, []).append(y)
+                if len(per) == 1:
+                    ((n, ys),) = per.items()
+                    when = "in every year shown" if len(ys) == len(self.years) else f"in {self._years_text(ys)}"
+                    short.append(f"{m.label}: {n} {when}")
+                else:
+                    short.append(f"{m.label}: " + ", ".join(f"{n} in {self._years_text(ys)}"
+                                                           for n, ys in sorted(per.items(), reverse=True)))
+            for (c, why), ys in gaps.items():
+                missing.setdefault((c, why, tuple(ys)), []).append(m.label)
+        listed = f"each is listed in Table {table_number(COMPARATORS_TABLE)}"
+        if short:
+            out = [f"Comparator mean: the simple average of the published figures of the comparator councils that "
+                   f"have one, so it can rest on fewer than the {total} comparator councils ({listed}). Councils "
+                   f"behind the mean where fewer than {total}: " + "; ".join(short) + "."]
+        else:
+            out = [f"Comparator mean: the simple average of the published figures of the {total} comparator "
+                   f"council{'s' if total != 1 else ''}, each with a figure for every measure and year shown "
+                   f"({listed})."]
+        if missing:
+            parts = []
+            for (c, why, ys), labels in missing.items():
+                parts.append(f"{c} for {_and(labels)} in {self._years_text(list(ys))}: {why}")
+            out.append("Without a figure, so left out of the comparator mean and the ranks: " + "; ".join(parts)
+                       + ".")
+        return out
+
+    def _who_line(self) -> str:
+        """``Comparators: the 12 councils Hampshire compares itself with (Buckinghamshire, ...).``"""
+        n = len(self.comparator_names)
+        names = f" ({_and(self.comparator_names)})" if n else ""
+        if self.configured:
+            return f"Comparators: the {n} council{'s' if n != 1 else ''} {self.council} compares itself with{names}."
+        return (f"Comparators: the other {n} council{'s' if n != 1 else ''} of {self.region}{names}, as no "
+                "comparator councils are configured.")
+
+    def _years_text(self, ys: Sequence[str]) -> str:
+        """``2012-13 to 2016-17`` for consecutive years of the table, else a list."""
+        pos = [self.years.index(y) for y in ys if y in self.years]
+        if len(pos) > 1 and pos == list(range(pos[0], pos[0] + len(pos))):
+            return f"{self.years[pos[0]]} to {self.years[pos[-1]]}"
+        return _and(list(ys))
 
     def _published_in_year(self, mid: str) -> bool:
         """True when the measure has a figure or a symbol for the council, England or the region in the year."""
@@ -539,7 +679,8 @@ class BenchmarkSection:
         if self.problem:
             notes.append(self.problem)
         if self.compared:
-            notes.append(f"Comparators: {self.how}.")
+            notes.append(self._who_line())
+            notes += self._mean_notes(measures, [y])[1:]
             notes += [n for t, n in self.notes if t in ("comparators", "region") and not n.startswith("Comparators:")]
         if not measures:
             notes.append(f"No headline measure has published figures for {y}.")
@@ -563,20 +704,24 @@ class BenchmarkSection:
                 vals = tuple(v if isinstance(v, int | float) else None
                              for v in (self._cell(m, role, frame.at[y, role], status.at[y, role])[1]
                                        for y in self.years))
-                label = f"Comparator mean ({len(self.comparator_names)} councils)" if role == "mean" else (
-                    self.names[role])
-                series.append((role, label, vals))
+                series.append((role, "Comparator mean" if role == "mean" else self.names[role], vals))
+            if all(v is None for _, _, vals in series for v in vals):
+                continue  # nothing to draw for this measure
             comp = self.comparator_values.get(mid)
-            if comp is not None and comp.shape[1] > 1:
+            counted = ""
+            if comp is not None and comp.shape[1]:
                 arr = comp.to_numpy(dtype=float)
+                counts = np.isfinite(arr).sum(axis=1)
+                counted = bm.councils_count(counts)  # the councils behind the mean, per year
+            if comp is not None and comp.shape[1] > 1:
                 has = np.isfinite(arr).any(axis=1)
                 low = tuple(np.where(has, np.nanmin(np.where(np.isfinite(arr), arr, np.inf), axis=1), np.nan))
                 high = tuple(np.where(has, np.nanmax(np.where(np.isfinite(arr), arr, -np.inf), axis=1), np.nan))
-                n = comp.shape[1]
+                n = int(counts.max())
             else:
                 low = high = ()
                 n = 0
-            out.append(Panel(m, tuple(self.years), tuple(series), low, high, n))
+            out.append(Panel(m, tuple(self.years), tuple(series), low, high, n, counted))
         return out
 
     def _alt(self, spec: TableSpec, p: BenchmarkPresented) -> str:
@@ -610,14 +755,16 @@ class BenchmarkSection:
             out.append(self.problem)
         if self.compared:
             span = f"{self.years[0]} to {y}" if len(self.years) > 1 else y
-            out.append(f"{self.council} is compared with England, {self.region} and "
-                       f"{len(self.comparator_names)} comparator councils on the figures the Department for "
-                       f"Education publishes for every council, {span}. Comparators: {self.how}: "
-                       f"{_and(self.comparator_names)}." if self.comparator_names else
-                       f"{self.council} is compared with England and {self.region}; no comparator council has "
-                       f"figures for {y}.")
+            if self.comparator_names:
+                out.append(f"{self.council} is compared with England, {self.region} and "
+                           f"{len(self.comparator_names)} comparator councils on the figures the Department for "
+                           f"Education publishes for every council, {span}. {self._who_line()}")
+            else:
+                out.append(f"{self.council} is compared with England and {self.region}; no comparator council has "
+                           f"figures for {y}.")
             out += [n for t, n in self.notes if t == "council"]
-            out += [n for t, n in self.notes if t == "comparators" and n.startswith("la.toml")]
+            # configured comparators that are not used are named, never silently replaced
+            out += [n for t, n in self.notes if t == "comparators" and "left out" in n]
         for mid in HEADLINES:
             s = self._headline(mid)
             if s:
@@ -644,8 +791,11 @@ class BenchmarkSection:
             against.append(f"{_words(r, m)} in {self.region}")
         mean = frame.at[y, "mean"]
         if _finite(mean):
-            n = int(self.tables["summary"].set_index("measure_id").at[mid, "comparators_with_figures"])
-            against.append(f"a mean of {_words(mean, m)} across {n} comparator council{'s' if n != 1 else ''}")
+            comp = self.comparator_values[mid].loc[y]
+            n = int(sum(_finite(comp[c]) for c in comp.index))
+            without = [c for c in comp.index if not _finite(comp[c])]
+            against.append(f"a mean of {_words(mean, m)} across {n} comparator council{'s' if n != 1 else ''}"
+                           + (f" ({_and(without)} without a figure)" if without and len(without) <= 3 else ""))
         if not _finite(v):
             if st == bm.ABSENT and not against:
                 return None
@@ -673,57 +823,63 @@ RANGE_COLOUR = charts.PALETTE[2]
 
 
 def render_chart(p: BenchmarkPresented, *, png: bool = False, svg: bool = True,
-                 dpi: int = charts.PNG_DPI) -> charts.Chart:
+                 dpi: int = charts.PNG_DPI) -> charts.Chart | None:
     """The chart of a benchmarking table: a panel per headline measure (council, England, the
     region, the comparator mean and the comparators' range). Deterministic, like every chart
-    of the report."""
+    of the report. None when no headline measure has a figure in the years shown (the table
+    then says so in one line)."""
     import matplotlib
     from matplotlib.patches import Patch
 
     panels = list(getattr(p, "panels", []) or [])
-    alt = getattr(p, "alt", "") or f"Chart: {p.spec.title}: no figures available."
+    if not panels:
+        return None  # nothing published to draw: the table says so in one line, no empty chart
+    alt = getattr(p, "alt", "") or f"Chart: {p.spec.title}."
+    # The councils behind the comparator mean and range: in the legend when every panel has the same
+    # number, else in each panel's title (a mean of 11 councils is not labelled as one of 12).
+    common = {pn.counted for pn in panels}
+    in_legend = len(common) == 1
     with matplotlib.rc_context(charts.STYLE):
-        if not panels:
-            fig = charts._figure(7.0, 2.4)
-            ax = fig.subplots()
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, "No published figures for the years shown", ha="center", va="center")
-        else:
-            n = len(panels)
-            ncols = 1 if n == 1 else 2
-            nrows = -(-n // ncols)
-            fig = charts._figure(7.0 if n == 1 else 9.0, 2.9 * nrows + 0.9)
-            axes = fig.subplots(nrows, ncols, squeeze=False)
-            handles: dict[str, object] = {}
-            for k, ax in enumerate(axes.flat):
-                if k >= n:
-                    ax.set_visible(False)
-                    continue
-                pn = panels[k]
-                x = list(range(len(pn.years)))
-                vals_all: list[float] = []
-                if pn.low and pn.comparators > 1:
-                    ax.fill_between(x, pn.low, pn.high, color=RANGE_COLOUR, alpha=0.15, linewidth=0)
-                    label = f"Range of the {pn.comparators} comparator councils"
-                    handles.setdefault(label, Patch(facecolor=RANGE_COLOUR, alpha=0.15, label=label))
-                    vals_all += [v for v in (*pn.low, *pn.high) if np.isfinite(v)]
-                for role, label, vals in pn.series:
-                    y = [np.nan if v is None else float(v) for v in vals]
-                    vals_all += [v for v in y if np.isfinite(v)]
-                    (line,) = ax.plot(x, y, markersize=5, label=label, **STYLES[role])
-                    handles.setdefault(label, line)
-                charts._xaxis(ax, list(pn.years), crowded=n > 1)
-                charts._ylim_from_zero(ax, vals_all)
-                charts._yaxis(ax, pn.measure.unit)
-                ax.set_title(textwrap.fill(pn.measure.label, 52), fontsize=9, loc="left")
-            order = sorted(handles, key=lambda lbl: lbl.startswith("Range"))  # the range last
-            ncol = min(len(handles), 3)
-            fig.legend([handles[lbl] for lbl in order], order, loc="lower center", ncol=ncol,
-                       bbox_to_anchor=(0.5, 0.0), fontsize=8)
-            legend_rows = -(-len(handles) // ncol)
-            height = fig.get_figheight()
-            fig.subplots_adjust(left=0.09, right=0.97, top=1 - 0.35 / height,
-                                bottom=(0.75 + 0.22 * legend_rows) / height, hspace=0.6, wspace=0.28)
+        n = len(panels)
+        ncols = 1 if n == 1 else 2
+        nrows = -(-n // ncols)
+        fig = charts._figure(7.0 if n == 1 else 9.0, 2.9 * nrows + 0.9)
+        axes = fig.subplots(nrows, ncols, squeeze=False)
+        handles: dict[str, object] = {}
+        for k, ax in enumerate(axes.flat):
+            if k >= n:
+                ax.set_visible(False)
+                continue
+            pn = panels[k]
+            x = list(range(len(pn.years)))
+            vals_all: list[float] = []
+            if pn.low and pn.comparators > 1:
+                ax.fill_between(x, pn.low, pn.high, color=RANGE_COLOUR, alpha=0.15, linewidth=0)
+                label = ("Range of the comparator councils"
+                         + (f" ({pn.counted})" if in_legend and pn.counted else ""))
+                handles.setdefault(label, Patch(facecolor=RANGE_COLOUR, alpha=0.15, label=label))
+                vals_all += [v for v in (*pn.low, *pn.high) if np.isfinite(v)]
+            for role, label, vals in pn.series:
+                if role == "mean" and in_legend and pn.counted:
+                    label = f"{label} ({pn.counted})"
+                y = [np.nan if v is None else float(v) for v in vals]
+                vals_all += [v for v in y if np.isfinite(v)]
+                (line,) = ax.plot(x, y, markersize=5, label=label, **STYLES[role])
+                handles.setdefault(label, line)
+            charts._xaxis(ax, list(pn.years), crowded=n > 1)
+            charts._ylim_from_zero(ax, vals_all)
+            charts._yaxis(ax, pn.measure.unit)
+            title = pn.measure.label + ("" if in_legend or not pn.counted else
+                                        f" (comparator mean of {pn.counted})")
+            ax.set_title(textwrap.fill(title, 52), fontsize=9, loc="left")
+        order = sorted(handles, key=lambda lbl: lbl.startswith("Range"))  # the range last
+        ncol = min(len(handles), 3)
+        fig.legend([handles[lbl] for lbl in order], order, loc="lower center", ncol=ncol,
+                   bbox_to_anchor=(0.5, 0.0), fontsize=8)
+        legend_rows = -(-len(handles) // ncol)
+        height = fig.get_figheight()
+        fig.subplots_adjust(left=0.09, right=0.97, top=1 - 0.35 / height,
+                            bottom=(0.75 + 0.22 * legend_rows) / height, hspace=0.6, wspace=0.28)
         svg_text = ""
         if svg:
             buf = io.StringIO()

@@ -6,9 +6,10 @@ Steps
    folder's ``manifest.json`` records the same inputs, parameters, code and package
    versions, and its outputs are intact, the build stops there: nothing changed.
 2. **Validate** the year (``reporting validate``'s checks). Errors stop the build with the
-   validation messages (on the terminal only); warnings are counted per file, field and
-   rule into ``data_quality.csv`` for the report's data-quality section (counts only: no
-   record ids, values or line numbers).
+   validation messages (on the terminal only), as soon as the year is checked: it is read
+   first, before the history years; warnings are counted per file, field and rule into
+   ``data_quality.csv`` for the report's data-quality section (records flagged, the number
+   ``validate`` ends with; counts only: no record ids, values or line numbers).
 3. **Indicators** for the years the tables need (five trend years and the next year),
    cached as ``<cache>/<year>/indicators.csv`` (default ``data/processed/<la>/``) with a
    sidecar recording the sha256 of the inputs it was computed from and of the code: a
@@ -49,7 +50,7 @@ from importlib import metadata
 from pathlib import Path
 
 from reporting.periods import ReportingYear
-from reporting.problems import ERROR, Problem
+from reporting.problems import ERROR, WARNING, Problem, summarise, tally
 from reporting.report import tables
 from reporting.report.params import validate as validate_params
 
@@ -298,26 +299,10 @@ def notebook_parameters(opts: BuildOptions) -> dict:
 
 
 # -- validation summary ------------------------------------------------------------------------
-_MORE = re.compile(r"^(\d+) more value\(s\) break this rule \(not shown\): (.*)$")
-
-
 def summarise_warnings(problems: Iterable[Problem], raw_name: str) -> list[dict]:
-    """Warnings counted per file, field, rule and DfE rule number (no ids, values or lines)."""
-    counts: dict[tuple[str, str, str, str, str], int] = {}
-    for p in problems:
-        if p.severity == ERROR:
-            continue
-        rule, n = p.rule, 1
-        m = _MORE.match(rule)
-        if m:
-            n, rule = int(m.group(1)), m.group(2)
-        file = p.file
-        if file.startswith(raw_name + "/"):
-            file = file[len(raw_name) + 1:]
-        key = (file, p.field, rule, p.code, p.severity)
-        counts[key] = counts.get(key, 0) + n
-    return [{"file": k[0], "field": k[1], "rule": k[2], "dfe_rule": k[3], "severity": k[4], "count": v}
-            for k, v in sorted(counts.items())]
+    """Warnings counted per file, field, rule and DfE rule number (no ids, values or lines): records
+    flagged, the number ``reporting validate`` ends with (:func:`reporting.problems.summarise`)."""
+    return summarise(problems, raw_name, (WARNING,))
 
 
 def _dq_csv(rows: list[dict]) -> str:
@@ -382,13 +367,15 @@ _SHARED: dict = {}
 def _read_worker(raw_dir: str, la: str, label: str, validate: bool):
     from reporting.readers import YearData, read_council, read_year
 
-    inputs = read_year(raw_dir, label)
+    inputs = read_year(raw_dir, label, element_lines=validate)  # validation points at elements' lines
     checked = None
     if validate:
         from reporting.validation.checks import run_checks
 
         council = read_council(raw_dir, la)
         checked = list(council.problems) + list(inputs.problems) + inputs.notes + run_checks(council, inputs)
+        if any(p.severity == ERROR for p in checked):  # the build stops: no tables to type and send back
+            return label, None, list(inputs.problems), checked
     return label, YearData.from_inputs(inputs), list(inputs.problems), checked
 
 
@@ -409,8 +396,33 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
 
+def _stop_workers(ex: ProcessPoolExecutor) -> None:
+    """Cancel what the pool has not started and end its workers now (not after their current year)."""
+    terminate = getattr(ex, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    procs = list((getattr(ex, "_processes", None) or {}).values())  # before shutdown() forgets them
+    ex.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except (OSError, ValueError):  # already gone
+            pass
+
+
 def _problem_order(p: Problem) -> tuple:
     return (0 if p.severity == ERROR else 1, p.file, p.location, p.field, p.rule, p.value)
+
+
+def _stop_on_errors(opts: BuildOptions, label: str, checked: list[Problem]) -> None:
+    """Raise the validation errors of a year read with ``validate`` (its messages, then a count of the
+    records flagged, as ``reporting validate`` counts them)."""
+    errors = sorted({p for p in checked if p.severity == ERROR}, key=_problem_order)
+    if errors:
+        raise BuildError([str(p) for p in errors]
+                         + [f"validation: {tally(errors)[ERROR][0]} error(s) in {opts.la} {label}; "
+                            "the report was not built"])
 
 
 def prepare(opts: BuildOptions, years: Sequence[ReportingYear], validate: Sequence[ReportingYear],
@@ -420,7 +432,12 @@ def prepare(opts: BuildOptions, years: Sequence[ReportingYear], validate: Sequen
     ``validate``; compute what is missing. Returns the years computed and the summaries.
 
     ``meanwhile`` is called once in this process, while the worker processes read the raw
-    files when there are some to read (the parent would otherwise wait idle), else at once.
+    files when there are some to read (the parent would otherwise wait idle), else at once;
+    when a year is validated, once its first year has no error (a failing build does not wait
+    for it).
+
+    The years to validate are read first (the first tasks of the worker pool): their errors stop
+    the build as soon as they are known, without waiting for the history years to be read.
 
     Raises
     ------
@@ -459,29 +476,42 @@ def prepare(opts: BuildOptions, years: Sequence[ReportingYear], validate: Sequen
         _log(opts, f"reading {len(order)} year(s) of raw data"
              + (f" and validating {', '.join(y.label for y in val_missing)}" if val_missing else ""))
         council = read_council(opts.raw_dir, opts.la)
+        # the years to validate first (latest first), then the others: a validation error stops
+        # the build once that year is checked, not after every year has been read
+        order.sort(key=lambda y: y not in val_missing)
         args = [(str(opts.raw_dir), opts.la, y.label, y in val_missing) for y in order]
         t = time.perf_counter()
+        results = []
         if opts.jobs > 1 and len(args) > 1:
             with _pool(opts.jobs) as ex:
-                pending = ex.map(_read_worker, *zip(*args, strict=True))  # submitted: workers forked
-                if meanwhile is not None:
+                pending = [ex.submit(_read_worker, *a) for a in args]  # submitted: workers forked
+                if meanwhile is not None and not val_missing:
                     meanwhile()
                     meanwhile = None
-                results = list(pending)
+                try:
+                    for fut in pending:
+                        results.append(fut.result())
+                        if results[-1][3] is not None:
+                            _stop_on_errors(opts, results[-1][0], results[-1][3])
+                        if meanwhile is not None:  # a year validated: warm up while the rest is read
+                            meanwhile()
+                            meanwhile = None
+                except BaseException:
+                    _stop_workers(ex)
+                    raise
         else:
-            results = [_read_worker(*a) for a in args]
+            for a in args:
+                results.append(_read_worker(*a))
+                if results[-1][3] is not None:
+                    _stop_on_errors(opts, results[-1][0], results[-1][3])
         _log(opts, f"read in {time.perf_counter() - t:.1f} s")
         years_data, read_errors = {}, []
+        results.sort(key=lambda r: ReportingYear.parse(r[0]), reverse=True)  # latest first, as before
         for label, yd, problems, checked in results:
             years_data[ReportingYear.parse(label)] = yd
             read_errors += [p for p in problems if p.severity == ERROR]
             if checked is not None:
                 y = ReportingYear.parse(label)
-                errors = sorted({p for p in checked if p.severity == ERROR}, key=_problem_order)
-                if errors:
-                    raise BuildError([str(p) for p in errors]
-                                     + [f"validation: {len(errors)} error(s) in {opts.la} {y.label}; "
-                                        "the report was not built"])
                 rows = summarise_warnings(checked, opts.raw_dir.name)
                 summaries[y.label] = rows
                 _store(dq_paths[y], _dq_csv(rows), validation_key(inputs, y, code), errors=0,
@@ -755,15 +785,6 @@ def execute_notebooks(jobs: Sequence[NotebookJob], workers: int, progress: bool,
 
 
 # -- assembly -------------------------------------------------------------------------------------
-def _council_name(raw_dir: Path, la: str) -> str:
-    from reporting.readers.la import read_la_toml
-
-    try:
-        return read_la_toml(raw_dir / "la.toml", la).name
-    except Exception:  # noqa: BLE001 - the name is cosmetic; validation reports la.toml problems
-        return la
-
-
 def _svg_document(inline: str) -> str:
     return '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + inline.strip() + "\n"
 
@@ -775,10 +796,12 @@ def assemble(opts: BuildOptions, work: Path, notebooks: dict[str, str], code: Co
              png: Callable[[], dict]) -> None:
     """Write report.html, report.docx, tables.xlsx, charts and notebooks into ``work``."""
     from reporting.report import html_report, office
+    from reporting.report.provenance import council as council_of
     from reporting.report.section import ReportSection
 
     y = opts.year
-    council = _council_name(opts.raw_dir, opts.la)
+    who = council_of(opts.raw_dir, opts.la)
+    council = who.name  # what readers see; the slug opts.la stays in paths and the manifest
     params = notebook_parameters(opts)
     (work / "notebooks").mkdir()
     (work / "charts").mkdir()
@@ -799,10 +822,10 @@ def assemble(opts: BuildOptions, work: Path, notebooks: dict[str, str], code: Co
                 f"tables, charts and figures computed from the statutory returns.")
     supp = ("Counts of 1 to 5 are shown as c, with the percentages and rates based on them."
             if opts.suppress_small else "Small numbers are not suppressed: this report is for internal use.")
-    footer = (f"Produced by the reporting toolkit from {opts.la}'s returns. {supp} "
+    footer = (f"Produced by the reporting toolkit from {council}'s returns. {supp} "
               "Percentages and rates are rounded to one decimal place (half away from zero). "
               "manifest.json lists every input with its sha256.")
-    page = html_report.page(title, subtitle, contents, sections_html, footer)
+    page = html_report.page(title, subtitle, contents, sections_html, footer, notice=who.notice)
     (work / "report.html").write_text(page, encoding="utf-8")
 
     charts_png = png()
@@ -818,12 +841,14 @@ def assemble(opts: BuildOptions, work: Path, notebooks: dict[str, str], code: Co
                                      html_report.figure_number(t.id) if chart else None))
     for tid, (_, data) in charts_png.items():
         (work / "charts" / f"{tid}.png").write_bytes(data)
-    notes = [title, f"Year {y.label}; council code {opts.la}.", supp,
+    code_note = f" (DfE local authority code {who.la_code})" if who.la_code else ""
+    notes = [f"Council: {council}{code_note}; year {y.label}.", supp,
              "Numbers are stored as numbers, rounded as printed in the report; n/a = not available."]
-    (work / "tables.xlsx").write_bytes(office.write_xlsx(items, title, notes))
+    (work / "tables.xlsx").write_bytes(office.write_xlsx(items, title, notes, notice=who.notice))
     intro = [subtitle, supp]
     (work / "report.docx").write_bytes(office.write_docx(
-        items, sentences, [(s.id, s.title) for s in tables.SECTIONS], council=council, year=y.label, intro=intro))
+        items, sentences, [(s.id, s.title) for s in tables.SECTIONS], council=council, year=y.label, intro=intro,
+        notice=who.notice))
 
 
 def render_pngs(opts: BuildOptions) -> dict[str, tuple[str, bytes]]:
@@ -839,7 +864,8 @@ def render_pngs(opts: BuildOptions) -> dict[str, tuple[str, bytes]]:
             if t.chart == "none":
                 continue
             c = charts.render(rs.presented(t.id), png=True, svg=False)
-            out[t.id] = (c.alt, c.png)
+            if c is not None:  # None: nothing to draw (a benchmarking table with no published figures)
+                out[t.id] = (c.alt, c.png)
     return out
 
 
@@ -850,12 +876,18 @@ def _manifest(opts: BuildOptions, work: Path, build_key: str, inputs: Sequence[I
         p = tables.indicator_file(opts.cache_dir, y)
         if p is not None:
             ind.append({"year": y.label, "path": shown_path(p), "sha256": sha256_file(p)})
+    from reporting.report.provenance import council as council_of
+
     dq = opts.cache_dir / opts.year.label / "data_quality.csv"
+    who = council_of(opts.raw_dir, opts.la)
     outputs = [{"path": p.relative_to(work).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
                for p in sorted(work.rglob("*")) if p.is_file() and p.name != "manifest.json"]
     m = {
         "build_key": build_key,
         "la": opts.la,
+        "council": who.name,
+        "synthetic_data": who.synthetic,
+        "data_notice": who.notice,
         "year": opts.year.label,
         "parameters": notebook_parameters(opts),
         "raw_dir": shown_path(opts.raw_dir),

@@ -69,11 +69,10 @@ def table_html(p: Presented) -> str:
         cls = ' class="num"' if numeric else ""
         out.append(f'<tr><th scope="row">{escape(str(label))}</th>'
                    + "".join(f"<td{cls}>{_cell(v)}</td>" for v in line) + "</tr>")
-    if not len(p.text):
-        out.append(f'<tr><td colspan="{len(p.text.columns) + 1}">None.</td></tr>')
     out.append("</tbody></table></div>")
-    if p.notes:
-        out.append('<ul class="table-notes">' + "".join(f"<li>{escape(n)}</li>" for n in p.notes) + "</ul>")
+    notes = p.shown_notes  # an empty table has no body row: its notes say why
+    if notes:
+        out.append('<ul class="table-notes">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
     if p.spec.rows:
         out.append(definitions_html(p.spec))
     if p.spec.source:
@@ -146,13 +145,15 @@ figure.chart svg { width: 100%; max-width: 52rem; height: auto; display: block; 
 figcaption { font-size: 0.9rem; color: #3d3d3d; }
 .narrative p { margin: 0.5rem 0; }
 .skip { position: absolute; left: -999px; } .skip:focus { position: static; }
+.synthetic-notice { background: #fff2b3; border: 3px solid #1a1a1a; padding: 0.5rem 0.75rem; font-weight: bold;
+                    margin: 0.75rem 0; }
 footer { margin-top: 3rem; font-size: 0.85rem; color: #3d3d3d; border-top: 1px solid #8c8c8c; }
 @media print { .table-wrap { overflow: visible; } h2 { break-before: page; } }
 """
 
 
 def page(title: str, subtitle: str, contents: list[tuple[str, str, list[tuple[str, str]]]],
-         sections: list[tuple[str, str, str]], footer: str) -> str:
+         sections: list[tuple[str, str, str]], footer: str, notice: str | None = None) -> str:
     """The whole report page.
 
     Parameters
@@ -162,6 +163,9 @@ def page(title: str, subtitle: str, contents: list[tuple[str, str, list[tuple[st
     sections : list of (section id, heading, inner HTML)
     footer : str
         Plain text.
+    notice : str, optional
+        Synthetic data (:func:`reporting.report.provenance.synthetic_notice`): a banner at the
+        top of the page, and the window title and footer say so too.
     """
     nav = ['<nav aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2><ol>']
     for sid, heading, entries in contents:
@@ -174,11 +178,16 @@ def page(title: str, subtitle: str, contents: list[tuple[str, str, list[tuple[st
     for sid, heading, inner in sections:
         body.append(f'<section id="{sid}" aria-labelledby="{sid}-heading">\n'
                     f'<h2 id="{sid}-heading">{escape(heading)}</h2>\n{inner}\n</section>')
+    window_title, banner, foot = title, "", f"<p>{escape(footer)}</p>"
+    if notice:
+        window_title = f"{title} (synthetic data)"
+        banner = f'<p class="synthetic-notice" id="synthetic-notice"><strong>Not real data.</strong> {escape(notice)}</p>'
+        foot = f'<p class="synthetic-notice">{escape(notice)}</p>' + foot
     return ("<!DOCTYPE html>\n"
             '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<title>{escape(window_title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             '<a class="skip" href="#main">Skip to the report</a>\n'
-            f'<header><h1>{escape(title)}</h1><p class="subtitle">{escape(subtitle)}</p></header>\n'
+            f'<header>{banner}<h1>{escape(title)}</h1><p class="subtitle">{escape(subtitle)}</p></header>\n'
             + "\n".join(nav) + '\n<main id="main">\n' + "\n".join(body) + "\n</main>\n"
-            f"<footer><p>{escape(footer)}</p></footer>\n</body>\n</html>\n")
+            f"<footer>{foot}</footer>\n</body>\n</html>\n")

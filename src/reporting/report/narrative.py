@@ -243,9 +243,12 @@ def quality_inspections(f: Figures, inspections: pd.DataFrame | None = None) -> 
         hit = inspections[(d >= y.start) & (d <= y.end)]
         if not len(hit):
             raise _Missing("inspections")
-        good = hit["overall"].isin(["Good", "Outstanding"]).sum()
-        return (f"Ofsted made {number(len(hit))} inspections of {number(hit['setting'].nunique())} of the "
-                f"council's homes in {y.label}; {number(good)} judged them good or outstanding overall.")
+        good = int(hit["overall"].isin(["Good", "Outstanding"]).sum())
+        n, homes = len(hit), hit["setting"].nunique()
+        inspections_of = f"{number(n)} inspection{'s' if n != 1 else ''} of {number(homes)} of the council's homes"
+        judged = (f"{number(good)} of the {number(n)} inspections judged the home good or outstanding overall"
+                  if n != 1 else f"it judged the home {'good or outstanding' if good else 'less than good'} overall")
+        return f"Ofsted made {inspections_of} in {y.label}; {judged}."
 
     return _try(timely) + _try(children) + _try(inspected)
 

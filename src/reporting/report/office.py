@@ -61,8 +61,16 @@ def sheet_name(table_id: str) -> str:
 
 
 # -- Excel ---------------------------------------------------------------------------------
-def write_xlsx(items: Sequence[Item], title: str, notes: Sequence[str]) -> bytes:
-    """One sheet per table, numbers as numbers (rounded as printed), and a contents sheet."""
+NOTICE_FILL = "FFF2B3"
+
+
+def write_xlsx(items: Sequence[Item], title: str, notes: Sequence[str], notice: str | None = None) -> bytes:
+    """One sheet per table, numbers as numbers (rounded as printed), and a contents sheet.
+
+    ``notice`` (synthetic data, :func:`reporting.report.provenance.synthetic_notice`) is written
+    in row 2 of every sheet, in bold on a yellow fill (frozen with the header, so it stays in
+    view), in every sheet's printed page header and in the workbook's properties.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -74,10 +82,25 @@ def write_xlsx(items: Sequence[Item], title: str, notes: Sequence[str]) -> bytes
     wb.properties.modified = FIXED_TIME
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="E8EEF6")
+
+    def mark(ws) -> None:
+        """The synthetic-data notice in row 2 and the printed page header."""
+        if not notice:
+            return
+        c = ws.cell(2, 1, notice)
+        c.font = Font(bold=True, color="9C0006")
+        c.fill = PatternFill("solid", fgColor=NOTICE_FILL)
+        ws.oddHeader.center.text = notice.replace("&", "&&")
+        ws.oddHeader.center.font = "Arial,Bold"
+
+    if notice:
+        wb.properties.subject = notice
+        wb.properties.keywords = "synthetic data"
     contents = wb.active
     contents.title = "Contents"
     contents["A1"] = title
     contents["A1"].font = Font(bold=True, size=14)
+    mark(contents)
     r = 3
     for n in notes:
         contents.cell(r, 1, n)
@@ -102,6 +125,7 @@ def write_xlsx(items: Sequence[Item], title: str, notes: Sequence[str]) -> bytes
         ws = wb.create_sheet(sheet_name(p.spec.id))
         ws["A1"] = f"Table {it.number}: {p.caption}"
         ws["A1"].font = Font(bold=True, size=12)
+        mark(ws)
         top = 3
         if p.two_level:
             periods = list(dict.fromkeys(p.values.columns.get_level_values(0)))
@@ -146,7 +170,7 @@ def write_xlsx(items: Sequence[Item], title: str, notes: Sequence[str]) -> bytes
             for j in range(1, ncols + 1):
                 ws.cell(hr, j).fill = head_fill
         last = first + len(p.values)
-        for k, n in enumerate(p.notes):
+        for k, n in enumerate(p.shown_notes):
             ws.cell(last + 1 + k, 1, n)
         ws.column_dimensions["A"].width = 58
         for j in range(2, ncols + 1):
@@ -231,7 +255,7 @@ def _word_table(doc, p: Presented) -> None:
         periods, parts, grouped = [str(c) for c in p.text.columns], [], False
     header_rows = 2 if grouped else 1
     ncols = 1 + len(p.text.columns)
-    table = doc.add_table(rows=header_rows + max(len(p.text), 1), cols=ncols)
+    table = doc.add_table(rows=header_rows + len(p.text), cols=ncols)  # an empty table: its notes say why
     table.style = "Table Grid"
     hdr = table.rows[0].cells
     _set_cell(hdr[0], p.text.index.name or "", bold=True)
@@ -256,8 +280,17 @@ def _word_table(doc, p: Presented) -> None:
         _set_cell(cells[0], str(label))
         for j, v in enumerate(p.text.iloc[i]):
             _set_cell(cells[1 + j], v, right=two)
-    if not len(p.text):
-        _set_cell(table.rows[header_rows].cells[0], "None.")
+
+
+def _shade_paragraph(paragraph, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    paragraph._p.get_or_add_pPr().append(shd)
 
 
 def _picture(doc, png: bytes, alt: str, width_cm: float) -> None:
@@ -270,12 +303,15 @@ def _picture(doc, png: bytes, alt: str, width_cm: float) -> None:
 
 
 def write_docx(items: Sequence[Item], sentences: dict[str, list[str]], sections: Sequence[tuple[str, str]],
-               *, council: str, year: str, intro: Sequence[str]) -> bytes:
+               *, council: str, year: str, intro: Sequence[str], notice: str | None = None) -> bytes:
     """The tables, charts and computed sentences as an editable Word appendix.
 
     Laid out as a council committee report appendix: a title block, numbered sections
     with numbered paragraphs, captioned tables (header rows repeat across pages) and
     charts with alternative text, on landscape A4.
+
+    ``notice`` (synthetic data, :func:`reporting.report.provenance.synthetic_notice`) is shown
+    in the title block, in bold on a yellow shading, and in the header of every page.
     """
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -285,7 +321,10 @@ def write_docx(items: Sequence[Item], sentences: dict[str, list[str]], sections:
     cp = doc.core_properties
     cp.author = "reporting"
     cp.last_modified_by = "reporting"
-    cp.title = f"{council}: annual safeguarding report {year}, appendix"
+    cp.title = f"{council}: annual safeguarding report {year}, appendix" + (" (synthetic data)" if notice else "")
+    if notice:
+        cp.subject = notice
+        cp.keywords = "synthetic data"
     cp.created = FIXED_TIME
     cp.modified = FIXED_TIME
     cp.last_printed = FIXED_TIME
@@ -300,8 +339,17 @@ def write_docx(items: Sequence[Item], sentences: dict[str, list[str]], sections:
     for side in ("left_margin", "right_margin"):
         setattr(sec, side, Cm(1.8))
     sec.top_margin = sec.bottom_margin = Cm(1.6)
+    if notice:
+        head = sec.header.paragraphs[0]
+        head.add_run(notice).bold = True
+        _shade_paragraph(head, NOTICE_FILL)
 
     doc.add_paragraph("Appendix 1").runs[0].bold = True
+    if notice:
+        banner = doc.add_paragraph()
+        banner.add_run("Not real data. ").bold = True
+        banner.add_run(notice).bold = True
+        _shade_paragraph(banner, NOTICE_FILL)
     doc.add_heading(f"{council}: annual safeguarding report {year}", level=0)
     doc.add_paragraph("Performance tables and charts").runs[0].italic = True
     for line in intro:
@@ -322,7 +370,7 @@ def write_docx(items: Sequence[Item], sentences: dict[str, list[str]], sections:
             cap.add_run(f"Table {it.number}: {p.caption}").bold = True
             cap.paragraph_format.keep_with_next = True
             _word_table(doc, p)
-            for note in p.notes:
+            for note in p.shown_notes:
                 para = doc.add_paragraph(note)
                 para.runs[0].font.size = Pt(8)
             if it.chart_png is not None:

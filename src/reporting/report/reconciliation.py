@@ -39,6 +39,14 @@ RECONCILIATION_FILE = "reconciliation.csv"
 CONTRADICTIONS_FILE = "published_contradictions.csv"
 CONTRADICTION_COLUMNS = ["check_id", "kind", "description", "published", "expected", "difference", "tolerance",
                          "arithmetic", "figure_ids", "note"]
+RECONCILIATION_COLUMNS = ["Indicator", "Period", "Breakdown", "Role", "Published", "Recomputed", "Difference",
+                          "Status", "As printed", "Published in", "Note"]
+DENOM_SUFFIX = "-denom"  # figure ids named after the 001 column the figure is printed in
+DENOM_NOTE = ("Figures whose id ends in -denom are printed in the column headed 'Denom' of 001's tables; the id keeps "
+              "the column's name. In 3.4 (S47 enquiries, assessments) that column holds the denominator; in 3.2 "
+              "(referral sources), 3.7 (plan categories and rates, plans lasting 2+ years, repeat plans, visits) and "
+              "3.10 (3+ placements) it holds the number counted, the numerator: the role column says which, "
+              "marked \"(001's Denom column)\" where it is not the denominator.")
 SOURCE_NAMES = {"001": "Annual safeguarding report 2016-17 (001)", "004": "Ofsted area profile (004)",
                 "dfe": "DfE's published statistics"}
 
@@ -237,15 +245,21 @@ class ReconciliationSection:
         from reporting.indicators.registry import catalogue
 
         spec = table_spec("reconciliation")
-        cols = ["Indicator", "Period", "Breakdown", "Role", "Published", "Recomputed", "Difference", "Status",
-                "Published in", "Note"]
+        cols = RECONCILIATION_COLUMNS
         cat = catalogue()
         text_rows, value_rows, labels = [], [], []
         t = self.table if self.table is not None else pd.DataFrame(columns=["figure_id"])
+        denom_column = False
         for r in t.itertuples(index=False):
             places = _decimals(r.published)
             unit = cat[r.indicator_id].unit if (r.role == "value" and r.indicator_id in cat) else "count"
             published, computed = _float(r.published_value), _float(r.recomputed)
+            # published and recomputed in the same format (the unit's, at the printed precision);
+            # the figure as printed, verbatim, in its own column
+            pub_t, pub_v = NOT_AVAILABLE, NOT_AVAILABLE
+            if published is not None:
+                pub_v = _number(published, places)
+                pub_t = _text(pub_v, places, unit)
             rec_t, rec_v, diff_t, diff_v = NOT_AVAILABLE, NOT_AVAILABLE, "", None
             if computed is not None:
                 shown = _number(computed, places)
@@ -253,22 +267,32 @@ class ReconciliationSection:
                 if published is not None:
                     d = round_half_away(shown - published, places)
                     diff_t, diff_v = _signed(d, places), _number(d, places)
+            role = r.role
+            if r.source == "001" and r.figure_id.endswith(DENOM_SUFFIX):
+                denom_column = True
+                if r.role != "denominator":
+                    role = f"{r.role} (001's Denom column)"
             where = f"{r.source}: {r.location}"
             labels.append(r.figure_id)
-            text_rows.append([r.indicator_id, r.period_label, r.breakdown, r.role, r.published, rec_t, diff_t,
-                              r.status, where, r.note])
-            value_rows.append([r.indicator_id, r.period_label, r.breakdown, r.role, r.published, rec_v, diff_v,
-                               r.status, where, r.note])
+            text_rows.append([r.indicator_id, r.period_label, r.breakdown, role, pub_t, rec_t, diff_t,
+                              r.status, r.published, where, r.note])
+            value_rows.append([r.indicator_id, r.period_label, r.breakdown, role, pub_v, rec_v, diff_v,
+                               r.status, r.published, where, r.note])
         index = pd.Index(labels, name="Figure")
         text = pd.DataFrame(text_rows, columns=cols, index=index, dtype=object)
         values = pd.DataFrame(value_rows, columns=cols, index=index, dtype=object)
         notes = self._missing_note() if self.table is None else []
         if not len(t) and self.table is not None:
             notes.append(f"No published figure for {self.year.label} names an indicator the toolkit recomputes.")
-        notes += ["Recomputed: the toolkit's figure rounded (half away from zero) as the published figure is "
-                  "printed; difference: recomputed minus published; n/a: not computable (the note says why).",
+        notes += ["Published and recomputed are shown alike: counts as whole numbers, percentages with a % sign, "
+                  "rates per 10,000 without one, each to the decimal places the figure is printed with; the "
+                  "recomputed figure is the toolkit's rounded (half away from zero) to those places. As printed: "
+                  "the published figure verbatim (e.g. 4,211, or 17.4 printed without its % sign). Difference: "
+                  "recomputed minus published; n/a: not computable (the note says why) or not published.",
                   "Sources: 001 Hampshire's annual safeguarding report 2016-17; 004 Ofsted's area profile "
                   "(2014 inspection); dfe DfE's published statistics for the council's code."]
+        if denom_column:
+            notes.append(DENOM_NOTE)
         return _list_presented(spec.id, f"{spec.title}, {self.year.label}", text, values, notes)
 
     def _contradictions(self) -> Presented:

@@ -44,6 +44,7 @@ SUPPRESSED = "c"
 SMALL_MAX = 5  # counts 1 to SMALL_MAX are suppressed when asked
 UNIT_LABELS = {"count": "number", "percent": "%", "rate_per_10k": "rate per 10,000"}
 TREND_YEARS = 5
+EMPTY_NOTE = "None."  # under an empty table that has no note saying why it is empty
 VALUE_DECIMALS = 1  # decimal places of the percentages and rates printed (counts: whole numbers)
 
 
@@ -590,6 +591,15 @@ class Presented:
     @property
     def two_level(self) -> bool:
         return isinstance(self.text.columns, pd.MultiIndex)
+
+    @property
+    def shown_notes(self) -> list[str]:
+        """The notes printed under the table (HTML, Word and Excel alike). An empty table has
+        no body row in any of them: its notes say why it is empty (``No warnings.``), or, when
+        it has none, the note is ``None.``."""
+        if not len(self.text) and not self.notes:
+            return [EMPTY_NOTE]
+        return list(self.notes)
 
 
 def _small(n: int | None) -> bool:

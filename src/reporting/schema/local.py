@@ -60,3 +60,13 @@ POPULATION_COLUMNS = ["mid_year", "population_0_17", "source"]
 INSPECTION_COLUMNS = ["setting", "setting_type", "inspection_date", "inspection_type", "overall",
                       "leadership_management"]
 LA_TOML_KEYS = {"name": str, "la_code": str, "la_code_9": str, "region": str}
+#: Optional top-level keys of ``la.toml``: the comparator councils (DfE 3-digit codes, slugs or ONS codes).
+LA_TOML_OPTIONAL = {"comparators": list}
+#: Tables ``la.toml`` may hold and their keys: ``[demo]`` (written by ``reporting demo``,
+#: :mod:`reporting.generate.calibrated`) and ``[generator]`` (``reporting generate``,
+#: :mod:`reporting.generate.synthetic`) say what made the data. Any other key is a mistake
+#: (a misspelt ``comparitors`` would otherwise be ignored, and the comparators lost).
+LA_TOML_TABLES = {
+    "demo": ("synthetic", "calibrated", "seed", "scale", "years", "history_years", "sources", "note"),
+    "generator": ("synthetic", "calibrated", "seed", "scale", "years", "history_years", "sources", "note"),
+}

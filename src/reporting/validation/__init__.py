@@ -22,7 +22,7 @@ def validate_year(raw_dir: Path | str, slug: str, year: ReportingYear | str) -> 
     """Every problem found in ``raw_dir`` for ``year``, errors first, in a stable order."""
     year = ReportingYear.parse(year)
     council = read_council(raw_dir, slug)
-    inputs = read_year(raw_dir, year)
+    inputs = read_year(raw_dir, year, element_lines=True)
     problems = list(council.problems) + list(inputs.problems) + inputs.notes
     problems += run_checks(council, inputs)
     order = {ERROR: 0}

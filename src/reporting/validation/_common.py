@@ -3,7 +3,8 @@
 Every check works on the readers' raw string tables (blank = ``""``) with a ``line``
 column, selects the offending rows with vectorised pandas, and hands them to
 :func:`report`, which formats at most :data:`CAP` of them (lowest lines first) and one
-summary line for the rest. Only that formatting loops in Python.
+summary line for the rest (counted as the records it stands for: :func:`reporting.problems.flagged`,
+so ``validate``'s totals are the report's data-quality counts). Only that formatting loops in Python.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from reporting.periods import ReportingYear
-from reporting.problems import ERROR, WARNING, Problem
+from reporting.problems import ERROR, WARNING, Problem, more_rule
 
 __all__ = [
     "CAP", "DMY", "EARLIEST", "ERROR", "ISO", "WARNING", "bad_date_rule", "blank", "blank_rows",
@@ -38,6 +39,7 @@ def report(
     code: str = "",
     value: str | pd.Series | None = None,
     where: str | pd.Series = "",
+    lines: pd.Series | None = None,
 ) -> list[Problem]:
     """One problem per offending row, capped at :data:`CAP` plus a summary line.
 
@@ -52,6 +54,9 @@ def report(
     value : the raw column (a Series aligned with ``rows``) or a constant; default ``rows[field]``
         when ``rows`` has that column, else no value.
     where : an XML path shown after the line (``Child/CINdetails``), constant or per row.
+    lines : the line shown for each row, indexed like ``rows`` (it may hold more rows, e.g. a
+        whole table's); default ``rows["line"]``. The CIN checks pass the line of the value's own
+        element (:func:`reporting.validation.cin_checks.element_lines`).
     """
     n = len(rows)
     if n == 0:
@@ -60,7 +65,8 @@ def report(
         value = rows[field] if field in rows.columns else ""
     values = value if isinstance(value, pd.Series) else pd.Series(value, index=rows.index)
     wheres = where if isinstance(where, pd.Series) else pd.Series(where, index=rows.index)
-    lines = pd.to_numeric(rows["line"], errors="coerce").fillna(0).astype("int64")
+    shown = rows["line"] if lines is None else lines.loc[rows.index]
+    lines = pd.to_numeric(shown, errors="coerce").fillna(0).astype("int64")
     order = lines.sort_values(kind="stable").index[:CAP]
     out = []
     for idx in order:
@@ -69,8 +75,7 @@ def report(
         out.append(Problem(file, loc, field, str(values.at[idx]), rule, severity, code))
     if n > CAP:
         last = int(lines.at[order[-1]])
-        out.append(Problem(file, f"lines after {last}", field, "",
-                           f"{n - CAP} more value(s) break this rule (not shown): {rule}", severity, code))
+        out.append(Problem(file, f"lines after {last}", field, "", more_rule(n - CAP, rule), severity, code))
     return out
 
 
@@ -186,6 +191,7 @@ def check_codes(
     where: str | pd.Series = "",
     hint: str = "",
     other_years: frozenset[str] = frozenset(),
+    lines: pd.Series | None = None,
 ) -> list[Problem]:
     """Report non-blank values of ``col`` that are not in ``codes``.
 
@@ -205,20 +211,20 @@ def check_codes(
     for mask, text in ((bad & ~elsewhere, rule),
                        (elsewhere, rule + "; it is a code of other collection years")):
         out += report(file, df[mask], field, text, severity, code, value=raw[mask],
-                      where=where if isinstance(where, str) else where[mask])
+                      where=where if isinstance(where, str) else where[mask], lines=lines)
     return out
 
 
 def check_required(
     file: str, df: pd.DataFrame, col: str, field: str, severity: str = ERROR, code: str = "",
-    where: str | pd.Series = "", rule: str = "required value missing",
+    where: str | pd.Series = "", rule: str = "required value missing", lines: pd.Series | None = None,
 ) -> list[Problem]:
     """Report rows where ``col`` is blank."""
     if col not in df.columns:
         return []
     missing = blank(df[col])
     return report(file, df[missing], field, rule, severity, code, value="",
-                  where=where if isinstance(where, str) else where[missing])
+                  where=where if isinstance(where, str) else where[missing], lines=lines)
 
 
 def year_text(year: ReportingYear, fmt: str) -> str:

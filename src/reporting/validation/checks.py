@@ -4,8 +4,9 @@ One module per source, each with its own ``CHECKS`` list:
 :mod:`~reporting.validation.cin_checks` (CIN census XML),
 :mod:`~reporting.validation.ssda903_checks` (SSDA903 tables),
 :mod:`~reporting.validation.contacts_checks` (Annex A contacts),
-:mod:`~reporting.validation.extract_checks` (local extracts) and
-:mod:`~reporting.validation.cross_file` (checks across files). A check is a function
+:mod:`~reporting.validation.extract_checks` (local extracts),
+:mod:`~reporting.validation.cross_file` (checks across files) and
+:mod:`~reporting.validation.council_checks` (``la.toml`` against DfE's published files). A check is a function
 ``check(council, inputs) -> list[Problem]`` that works on the readers' raw string tables
 with vectorised pandas; it returns one problem per offending value, at most
 :data:`~reporting.validation._common.CAP` per file, field and rule plus a summary line.
@@ -20,6 +21,7 @@ from reporting.readers import CouncilInputs, YearInputs
 from reporting.validation import (
     cin_checks,
     contacts_checks,
+    council_checks,
     cross_file,
     extract_checks,
     ssda903_checks,
@@ -33,6 +35,7 @@ CHECKS: list[Check] = [
     *contacts_checks.CHECKS,
     *extract_checks.CHECKS,
     *cross_file.CHECKS,
+    *council_checks.CHECKS,
 ]
 
 

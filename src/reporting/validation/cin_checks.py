@@ -1,7 +1,10 @@
 """Checks of the CIN census (``cin_census.xml``) against the collection year's specification.
 
-Locations are the line of the element in the file and its path, e.g.
-``line 123 (Child/CINdetails)``; fields are DfE element names. Where a check is one of
+Locations are the line of the offending value's own element in the file (the line of
+``<CINclosureDate>``) and the path of the record it belongs to, e.g. ``line 127
+(Child/CINdetails)``; where that element is absent (a required value missing) or the
+problem is about the record as a whole, the record's own line (:func:`element_lines`).
+Fields are DfE element names. Where a check is one of
 DfE's CIN census validation rules its number is given (``[DfE 8630]``).
 
 Severity: an *error* means a figure would be wrong or could not be computed (a
@@ -17,6 +20,7 @@ import weakref
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reporting.periods import FIRST_YEAR, LAST_YEAR, ReportingYear
@@ -113,6 +117,20 @@ def _any_year(col: str) -> frozenset[str]:
     for first in range(FIRST_YEAR, LAST_YEAR + 1):
         out |= cin_spec(ReportingYear(first)).codes(col) or frozenset()
     return out
+
+
+def element_lines(cin: CinCensus, table: str, col: str) -> pd.Series | None:
+    """The line to show for each row of ``table`` about its ``col`` value: the line of the value's
+    own element (``<CINclosureDate>``) where the reader recorded it (``element_lines=True``),
+    else the line of the row's element (``<CINdetails>``). None when there is nothing better
+    than the row's ``line`` (``report``'s default)."""
+    own = cin.lines.get(table)
+    if own is None or col not in own.columns:
+        return None
+    at = own[col].to_numpy()
+    rows = cin.raw[table]
+    fallback = rows["line"].to_numpy() if "line" in rows.columns else np.zeros(len(at), dtype="int64")
+    return pd.Series(np.where(at > 0, at, fallback), index=rows.index)
 
 
 def _cin(inputs: YearInputs) -> tuple[CinCensus, CinSpec] | None:
@@ -233,22 +251,24 @@ def check_cin_required(council: CouncilInputs, inputs: YearInputs) -> list[Probl
     if spec.previous_cpp:
         req.append(("cp_plans", "previous_plans", "NumberOfPreviousCPP", WARNING, "8730"))
     for table, col, field, sev, code in req:
-        out += check_required(f, raw[table], col, field, sev, code, where=PATHS[table])
+        out += check_required(f, raw[table], col, field, sev, code, where=PATHS[table],
+                              lines=element_lines(cin, table, col))
     a = raw["assessments"]
+    a_lines = element_lines(cin, "assessments", "start_date")
     for idx, names, where, _ in _parts(cin, "assessments"):
-        out += check_required(f, a.loc[idx], "start_date", names["start_date"], ERROR, where=where)
+        out += check_required(f, a.loc[idx], "start_date", names["start_date"], ERROR, where=where, lines=a_lines)
     ep = raw["cin_episodes"]
     nfa = ep["referral_nfa"].str.lower().isin(S.TRUE_VALUES)
     out += report(f, ep[blank(ep["primary_need"]) & ~nfa], "PrimaryNeedCode",
                   "Primary Need code is missing for a referral which led to further action", WARNING, "8610",
-                  value="", where=PATHS["cin_episodes"])
+                  value="", where=PATHS["cin_episodes"], lines=element_lines(cin, "cin_episodes", "primary_need"))
     closed, reason = ~blank(ep["closure_date"]), ~blank(ep["closure_reason"])
     out += report(f, ep[closed & ~reason], "ReasonForClosure",
                   "a CIN closure date without a Reason for Closure", ERROR, "8805", value="",
-                  where=PATHS["cin_episodes"])
+                  where=PATHS["cin_episodes"], lines=element_lines(cin, "cin_episodes", "closure_reason"))
     out += report(f, ep[reason & ~closed], "CINclosureDate",
                   "a Reason for Closure without a CIN closure date", ERROR, "8810", value="",
-                  where=PATHS["cin_episodes"])
+                  where=PATHS["cin_episodes"], lines=element_lines(cin, "cin_episodes", "closure_date"))
     return out
 
 
@@ -269,14 +289,16 @@ def check_cin_dates(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
                 continue
             raw, dates = raw_t.loc[idx, col], typed_t.loc[idx, col]
             rows = raw_t.loc[idx]
+            lines = element_lines(cin, table, col)
             bad = ~blank(raw) & dates.isna()
             if bad.any():
                 rules = bad_date_rule(raw[bad], ISO)
                 for rule, ridx in rules.groupby(rules).groups.items():
-                    out += report(f, rows.loc[ridx], field, str(rule), sev, value=raw.loc[ridx], where=where)
+                    out += report(f, rows.loc[ridx], field, str(rule), sev, value=raw.loc[ridx], where=where,
+                                  lines=lines)
             early = dates < EARLIEST
             out += report(f, rows[early], field, "date before 1900: check the year", sev, value=raw[early],
-                          where=where)
+                          where=where, lines=lines)
             for limit, outside, text in ((after, dates > end, f"after the end of the collection year "
                                           f"({end.strftime(ISO)})"),
                                          (before, dates < start, f"before the start of the collection year "
@@ -287,7 +309,7 @@ def check_cin_dates(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
                 if code in _SINGLE_ONLY_CODES and kind != "single":
                     code = ""
                 mask = outside & (dates >= EARLIEST)
-                out += report(f, rows[mask], field, text, lsev, code, value=raw[mask], where=where)
+                out += report(f, rows[mask], field, text, lsev, code, value=raw[mask], where=where, lines=lines)
     return out
 
 
@@ -306,10 +328,11 @@ def check_cin_codes(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
     looks_other = sex.isin(other.sex_codes) & ~sex.isin(spec.sex_codes)
     hint = f"; it looks like a {other.sex_element} code ({other.sex_element} is used " + (
         "from 2024-25)" if other.sex_element == "Sex" else "before 2024-25)")
+    sex_lines = element_lines(cin, "children", "sex")
     out += check_codes(f, children[looks_other], "sex", spec.sex_element, spec.sex_codes, what, WARNING, "4180",
-                       where=PATHS["children"], hint=hint)
+                       where=PATHS["children"], hint=hint, lines=sex_lines)
     out += check_codes(f, children[~looks_other], "sex", spec.sex_element, spec.sex_codes, what, WARNING, "4180",
-                       where=PATHS["children"])
+                       where=PATHS["children"], lines=sex_lines)
     codes = [
         ("children", "ethnicity", "Ethnicity", WARNING, "4220"),
         ("children", "upn_unknown", "UPNunknown", WARNING, ""),
@@ -321,18 +344,25 @@ def check_cin_codes(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
     ]
     for table, col, field, sev, code in codes:
         out += check_codes(f, raw[table], col, field, spec.codes(col), what, sev, code, where=PATHS[table],
-                           other_years=_any_year(col))
-    # Disabilities and factors have no line of their own: show the Child's / the assessment's.
+                           other_years=_any_year(col), lines=element_lines(cin, table, col))
+    # Disabilities and factors: the line of their own element when the reader recorded it, else
+    # the Child's / the assessment's.
     dis = raw["disabilities"]
     if len(dis):
-        first_line = children.drop_duplicates("child_id").set_index("child_id")["line"]
-        dis = dis.assign(line=dis["child_id"].map(first_line).fillna(0).astype("int64"))
+        if "disabilities" in cin.lines:
+            dis = dis.assign(line=cin.lines["disabilities"]["disability"].astype("int64"))
+        else:
+            first_line = children.drop_duplicates("child_id").set_index("child_id")["line"]
+            dis = dis.assign(line=dis["child_id"].map(first_line).fillna(0).astype("int64"))
         out += check_codes(f, dis, "disability", "Disability", spec.codes("disability"), what, WARNING, "8540",
                            where=PATHS["disabilities"])
     fac = raw["assessment_factors"]
     if len(fac):
-        a = raw["assessments"].set_index("assessment_id")["line"]
-        fac = fac.assign(line=fac["assessment_id"].map(a).fillna(0).astype("int64"))
+        if "assessment_factors" in cin.lines:
+            fac = fac.assign(line=cin.lines["assessment_factors"]["factor"].astype("int64"))
+        else:
+            a = raw["assessments"].set_index("assessment_id")["line"]
+            fac = fac.assign(line=fac["assessment_id"].map(a).fillna(0).astype("int64"))
         out += check_codes(f, fac, "factor", "AssessmentFactors", spec.codes("factor"), what, WARNING,
                            where=f"Child/CINdetails/{S.ASSESSMENTS}/{S.FACTORS}", other_years=_any_year("factor"))
     flags = S.TRUE_VALUES | S.FALSE_VALUES
@@ -341,12 +371,12 @@ def check_cin_codes(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
         t = raw[table]
         bad = ~blank(t[col]) & ~t[col].str.lower().isin(flags)
         out += report(f, t[bad], field, "must be true or false (or 1 or 0)", sev, code, value=t.loc[bad, col],
-                      where=PATHS[table])
+                      where=PATHS[table], lines=element_lines(cin, table, col))
     plans = raw["cp_plans"]
     prev = plans["previous_plans"]
     bad = ~blank(prev) & ~prev.str.fullmatch(r"\d{1,3}")
     out += report(f, plans[bad], "NumberOfPreviousCPP", "must be a whole number (0 or more)", ERROR,
-                  value=prev[bad], where=PATHS["cp_plans"])
+                  value=prev[bad], where=PATHS["cp_plans"], lines=element_lines(cin, "cp_plans", "previous_plans"))
     return out
 
 
@@ -373,7 +403,8 @@ def check_cin_year_modules(council: CouncilInputs, inputs: YearInputs) -> list[P
         plans = cin.raw["cp_plans"]
         out += report(f, plans[~blank(plans["previous_plans"])], "NumberOfPreviousCPP",
                       f"NumberOfPreviousCPP is not in the {label} CIN census specification (it starts in 2013-14)",
-                      WARNING, where=PATHS["cp_plans"], value=plans["previous_plans"])
+                      WARNING, where=PATHS["cp_plans"], value=plans["previous_plans"],
+                      lines=element_lines(cin, "cp_plans", "previous_plans"))
     return out
 
 
@@ -388,7 +419,8 @@ def check_cin_order(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
     ep = t["cin_episodes"]
     out += report(f, raw["cin_episodes"][ep["closure_date"] < ep["referral_date"]], "CINclosureDate",
                   "CIN Closure Date is before CIN Referral Date for the same CIN episode", ERROR, "8630",
-                  value=raw["cin_episodes"]["closure_date"], where=PATHS["cin_episodes"])
+                  value=raw["cin_episodes"]["closure_date"], where=PATHS["cin_episodes"],
+                  lines=element_lines(cin, "cin_episodes", "closure_date"))
     a = t["assessments"]
     for idx, names, where, kind in _parts(cin, "assessments"):
         sub = a.loc[idx]
@@ -396,23 +428,26 @@ def check_cin_order(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
         out += report(f, raw["assessments"].loc[idx][mask], names["authorised_date"],
                       f"{names['authorised_date']} is before {names['start_date']}", ERROR,
                       "8608" if kind == "single" else "", value=raw["assessments"].loc[idx, "authorised_date"][mask],
-                      where=where)
+                      where=where, lines=element_lines(cin, "assessments", "authorised_date"))
     cp = t["cin_plans"]
     out += report(f, raw["cin_plans"][cp["end_date"] < cp["start_date"]], "CINPlanEndDate",
                   "CIN Plan End Date earlier than Start Date", ERROR, "4011",
-                  value=raw["cin_plans"]["end_date"], where=PATHS["cin_plans"])
+                  value=raw["cin_plans"]["end_date"], where=PATHS["cin_plans"],
+                  lines=element_lines(cin, "cin_plans", "end_date"))
     s47 = t["s47"]
     out += report(f, raw["s47"][s47["icpc_date"] < s47["start_date"]], "DateOfInitialCPC",
                   "the initial child protection conference is before S47ActualStartDate", ERROR, "8615",
-                  value=raw["s47"]["icpc_date"], where=PATHS["s47"])
+                  value=raw["s47"]["icpc_date"], where=PATHS["s47"], lines=element_lines(cin, "s47", "icpc_date"))
     plans = t["cp_plans"]
     out += report(f, raw["cp_plans"][plans["end_date"] < plans["start_date"]], "CPPendDate",
                   "Child Protection Plan End Date earlier than Start Date", ERROR, "8925",
-                  value=raw["cp_plans"]["end_date"], where=PATHS["cp_plans"])
+                  value=raw["cp_plans"]["end_date"], where=PATHS["cp_plans"],
+                  lines=element_lines(cin, "cp_plans", "end_date"))
     ch = t["children"]
     out += report(f, raw["children"][ch["death_date"] < ch["birth_date"]], "PersonDeathDate",
                   "date of death is before the date of birth", WARNING, "8535Q",
-                  value=raw["children"]["death_date"], where=PATHS["children"])
+                  value=raw["children"]["death_date"], where=PATHS["children"],
+                  lines=element_lines(cin, "children", "death_date"))
     referral = ep.set_index("episode_id")["referral_date"]
     referral = referral[~referral.index.duplicated()]
     for table, col, field, code, where in (
@@ -425,7 +460,8 @@ def check_cin_order(council: CouncilInputs, inputs: YearInputs) -> list[Problem]
             d = d[d["kind"] == "single"]
         mask = d[col] < d["episode_id"].map(referral)
         out += report(f, raw[table].loc[d.index][mask], field, f"{field} is before the CINreferralDate of its "
-                      "episode", WARNING, code, value=raw[table].loc[d.index, col][mask], where=where)
+                      "episode", WARNING, code, value=raw[table].loc[d.index, col][mask], where=where,
+                      lines=element_lines(cin, table, col))
     return out
 
 
@@ -441,7 +477,7 @@ def check_cin_children(council: CouncilInputs, inputs: YearInputs) -> list[Probl
     ids = ch["child_id"]
     dup = ids.duplicated(keep=False) & ~blank(ids)
     out += report(f, ch[dup], "LAchildID", "more than one Child record with the same LA Child ID", ERROR, "8510",
-                  value=ids[dup], where=PATHS["children"])
+                  value=ids[dup], where=PATHS["children"], lines=element_lines(cin, "children", "child_id"))
     ep = raw["cin_episodes"]
     no_ep = ~ids.isin(ep["child_id"]) & ~blank(ids)
     out += report(f, ch[no_ep], "LAchildID", "Child does not have a recorded CIN episode", WARNING, "8590",
@@ -454,7 +490,8 @@ def check_cin_children(council: CouncilInputs, inputs: YearInputs) -> list[Probl
     rows = raw["cin_episodes"].loc[t.index[overlap.to_numpy()]]
     out += report(f, rows, "CINreferralDate", "the dates on the CIN episodes for this child overlap (this "
                   "referral is before the previous episode's closure, or that episode is open)", WARNING, "8820",
-                  value=rows["referral_date"], where=PATHS["cin_episodes"])
+                  value=rows["referral_date"], where=PATHS["cin_episodes"],
+                  lines=element_lines(cin, "cin_episodes", "referral_date"))
     return out
 
 
