@@ -835,6 +835,11 @@ def _text(block: Any, tag: str) -> Any:
     return pd.NA if found is None else found.text
 
 
+# The CIN validator's tables of child records, in its order (its Header table comes first).
+CIN_CHILD_TABLES = ("ChildIdentifiers", "ChildCharacteristics", "ChildProtectionPlans", "CINdetails",
+                    "CINplanDates", "Reviews", "Section47", "Assessments", "AssessmentFactorsList", "Disabilities")
+
+
 def _cin_tables_fast(root: Any) -> dict[str, Any]:
     """Convert a CIN census XML tree to the tables ``cin_validator.convert_data`` makes.
 
@@ -860,21 +865,7 @@ def _cin_tables_fast(root: Any) -> dict[str, Any]:
     import pandas as pd
     from cin_validator.ingress import XMLtoCSV
 
-    rows: dict[str, list[dict[str, Any]]] = {
-        name: []
-        for name in (
-            "ChildIdentifiers",
-            "ChildCharacteristics",
-            "ChildProtectionPlans",
-            "CINdetails",
-            "CINplanDates",
-            "Reviews",
-            "Section47",
-            "Assessments",
-            "AssessmentFactorsList",
-            "Disabilities",
-        )
-    }
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in CIN_CHILD_TABLES}
 
     def fields(table: str, block: Any, base: dict[str, Any], ids: bool = False) -> dict[str, Any]:
         for col in getattr(XMLtoCSV, table).columns:
@@ -967,20 +958,7 @@ def _cin_tables_fast(root: Any) -> dict[str, Any]:
             tables[name] = pd.concat([empty, pd.DataFrame(table_rows)], ignore_index=True)
         else:
             tables[name] = empty.copy()
-    order = [
-        "Header",
-        "ChildIdentifiers",
-        "ChildCharacteristics",
-        "ChildProtectionPlans",
-        "CINdetails",
-        "CINplanDates",
-        "Reviews",
-        "Section47",
-        "Assessments",
-        "AssessmentFactorsList",
-        "Disabilities",
-    ]
-    return {name: tables[name] for name in order}
+    return {name: tables[name] for name in ("Header", *CIN_CHILD_TABLES)}
 
 
 def _same_tables(a: dict[str, Any], b: dict[str, Any]) -> list[str]:

@@ -101,6 +101,13 @@ class _Pending:
         return pd.DataFrame({k: np.concatenate(getattr(self, k)) for k in ("episode", "start", "lo", "hi", "year")})
 
 
+def _windows(episode, start, lo, hi, year) -> pd.DataFrame:
+    """One set of assessment windows as a frame (what :class:`_Pending` collects in several)."""
+    pend = _Pending()
+    pend.add(episode, start, lo, hi, year)
+    return pend.frame()
+
+
 def _window(start: np.ndarray, close: np.ndarray, years: list[CinYear], first_year: int, kind: str,
             min_days: int = 0, beyond: bool = False, room: int = 60
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -224,6 +231,15 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     np.minimum.at(first_close, pep[later], ps[later] - 1)
     out = []
     done_end = np.full(len(eps), -1, dtype=np.int64)  # latest completion per episode (row = episode id)
+
+    def settle(kind: str, mand: pd.DataFrame, prim: pd.DataFrame) -> pd.DataFrame:
+        """Choose the year's assessments of ``kind`` (the mandatory ones and enough of the
+        optional ones), give them dates, and record each episode's latest completion."""
+        chosen = _choose_counts(kind, years, mand, prim, eps, close, rng, notes, first_year, (ps, pep))
+        done = _settle(kind, chosen, years, rng, notes, shares)
+        out.append(done)
+        np.maximum.at(done_end, done["episode"].to_numpy(), done["end"].to_numpy())
+        return done
     # ---------------------------------------------------------------- initial (and core)
     old = in_data & (a_start < SWITCH) & (kind_ep != "nfa")
     pend = _Pending()
@@ -246,12 +262,8 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     cand = np.flatnonzero(old & (kind_ep == "need") & (origin != "cla") & ~near)
     lo, hi, yr = _window(a_start[cand], first_close[cand], years, first_year, "initial")
     okc = yr >= 0
-    prim = pd.DataFrame({"episode": ep_id[cand][okc], "start": a_start[cand][okc], "lo": lo[okc], "hi": hi[okc],
-                         "year": yr[okc]})
-    chosen = _choose_counts("initial", years, mand, prim, eps, close, rng, notes, first_year, (ps, pep))
-    initial = _settle("initial", chosen, years, rng, notes, shares)
-    out.append(initial)
-    np.maximum.at(done_end, initial["episode"].to_numpy(), initial["end"].to_numpy())
+    prim = _windows(ep_id[cand][okc], a_start[cand][okc], lo[okc], hi[okc], yr[okc])
+    initial = settle("initial", mand, prim)
     # cores: after the initial assessment (CO: spanning 31 March)
     ini = initial.set_index("episode")["end"]
     ini = ini[~ini.index.duplicated(keep="first")]
@@ -267,16 +279,12 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     hi = np.where(is_co, np.minimum(ye_c + 110, IC_LAST), hi)
     yr = np.where(is_co, yi_ref[e_ids] + 1, yr)
     ok = (yr >= 0) & (hi >= lo) & (c_start <= np.where(is_co, ye_c, IC_LAST))
-    mand_c = pd.DataFrame({"episode": e_ids[ok & is_co], "start": c_start[ok & is_co], "lo": lo[ok & is_co],
-                           "hi": hi[ok & is_co], "year": yr[ok & is_co]})
+    mc = ok & is_co
+    mand_c = _windows(e_ids[mc], c_start[mc], lo[mc], hi[mc], yr[mc])
     # a fifth of the not-in-need ones have a core assessment before closing; episodes of need often do
     opt = ok & ~is_co & (~is_nin | (rng.random(len(ok)) < 0.2))
-    prim_c = pd.DataFrame({"episode": e_ids[opt], "start": c_start[opt], "lo": lo[opt], "hi": hi[opt],
-                           "year": yr[opt]})
-    chosen = _choose_counts("core", years, mand_c, prim_c, eps, close, rng, notes, first_year, (ps, pep))
-    core = _settle("core", chosen, years, rng, notes, shares)
-    out.append(core)
-    np.maximum.at(done_end, core["episode"].to_numpy(), core["end"].to_numpy())
+    prim_c = _windows(e_ids[opt], c_start[opt], lo[opt], hi[opt], yr[opt])
+    settle("core", mand_c, prim_c)
     # ---------------------------------------------------------------- single assessments
     new = in_data & (a_start >= SWITCH) & (kind_ep != "nfa")
     m = new & (nin | co)
@@ -285,22 +293,18 @@ def build_assessments(years: list[CinYear], eps: pd.DataFrame, plans: pd.DataFra
     hi = np.where(co[m], ye_ref[m] + 110, hi)
     yr = np.where(co[m], yi_ref[m] + 1, yr)
     ok = (yr >= 0) & (yr < n_y) & (hi >= lo)
-    mand = pd.DataFrame({"episode": ep_id[m][ok], "start": a_start[m][ok], "lo": lo[ok], "hi": hi[ok],
-                         "year": yr[ok]})
+    pend = _Pending()
+    pend.add(ep_id[m][ok], a_start[m][ok], lo[ok], hi[ok], yr[ok])
     s_new = ps >= SWITCH  # the enquiries' assessments (those of the last weeks of the data end after it)
     lo, hi, yr = _window(ps[s_new], close[pep[s_new]], years, first_year, "single", beyond=True)
     ok = yr >= 0
-    mand = pd.concat([mand, pd.DataFrame({"episode": pep[s_new][ok], "start": ps[s_new][ok], "lo": lo[ok],
-                                          "hi": hi[ok], "year": yr[ok]})], ignore_index=True)
+    pend.add(pep[s_new][ok], ps[s_new][ok], lo[ok], hi[ok], yr[ok])
+    mand = pend.frame()
     cand = np.flatnonzero(new & (kind_ep == "need") & (origin != "cla") & ~near)
     lo, hi, yr = _window(a_start[cand], first_close[cand], years, first_year, "single")
     okc = yr >= 0
-    prim = pd.DataFrame({"episode": ep_id[cand][okc], "start": a_start[cand][okc], "lo": lo[okc], "hi": hi[okc],
-                         "year": yr[okc]})
-    chosen = _choose_counts("single", years, mand, prim, eps, close, rng, notes, first_year, (ps, pep))
-    single = _settle("single", chosen, years, rng, notes, shares)
-    out.append(single)
-    np.maximum.at(done_end, single["episode"].to_numpy(), single["end"].to_numpy())
+    prim = _windows(ep_id[cand][okc], a_start[cand][okc], lo[okc], hi[okc], yr[okc])
+    settle("single", mand, prim)
     assessments = pd.concat(out, ignore_index=True)
     # final closures of the not-in-need episodes: a few days after the last assessment
     fin = nin | co
